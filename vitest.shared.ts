@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+
+const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Tests import the workspace packages from source, so `pnpm test:unit` never needs a build
+ * and a stale `dist/` can never hide a change.
+ */
+export const workspaceAliases = [
+  { find: /^@ct-protected-form\/fields$/, replacement: at('./packages/fields/src/index.ts') },
+  { find: /^@ct-protected-form\/verifier$/, replacement: at('./packages/verifier/src/index.ts') },
+  { find: /^@ct-protected-form\/verifier\/(.+)$/, replacement: at('./packages/verifier/src/$1/index.ts') },
+  { find: /^@ct-protected-form\/devserver$/, replacement: at('./packages/devserver/src/index.ts') },
+  { find: /^@ct-protected-form\/widget$/, replacement: at('./packages/widget/src/index.ts') },
+];
