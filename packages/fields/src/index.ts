@@ -14,6 +14,11 @@ export const FIELDS = {
   eventToken: 'ct_bot_detector_event_token',
   /** Page start time on the visitor's clock, milliseconds since the epoch. → `submit_time`. */
   startedAt: 'ct_started_at',
+  /**
+   * Submit time on the same visitor clock, written when the form is submitted. With `startedAt` it
+   * gives the time spent on the page even when the visitor's clock is off. → `submit_time`.
+   */
+  submittedAt: 'ct_submitted_at',
   /** A server-signed start token, used instead of the client clock when the server offers one. */
   startToken: 'ct_start_token',
   /** Proof that JavaScript ran: {@link jsProof} of the start time. → `js_on`. */
