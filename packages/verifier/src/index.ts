@@ -1,0 +1,29 @@
+export {
+  ApiError,
+  type CheckError,
+  ConnectionError,
+  CtProtectedFormError,
+  HttpStatusError,
+  LicenceError,
+  OptionsError,
+  ResponseError,
+  SubmissionError,
+  TimeoutError,
+} from './errors.js';
+export { isSecretHeader, scrubHeaders } from './headers.js';
+export {
+  DEFAULT_DATABASE_ENDPOINT,
+  DEFAULT_ENDPOINT,
+  DEFAULT_TIMEOUT_MS,
+  type FailMode,
+  type VerifierLogger,
+  type VerifierOptions,
+} from './options.js';
+export type { CheckMethod, CheckRequest } from './request.js';
+export { displayReason, LICENCE_CODES } from './response.js';
+export type { StartTime, StartTimeProblem } from './signals.js';
+export type { StartTokenCheck, StartTokenVerifier } from './start-token.js';
+export type { FormInput, HeadersInput, RelevanceContext, Submission } from './submission.js';
+export type { Decision, Verdict } from './verdict.js';
+export { type CreateVerifierOptions, createVerifier, type Verifier } from './verifier.js';
+export { AGENT, VERSION } from './version.js';

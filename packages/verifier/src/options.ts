@@ -1,0 +1,195 @@
+import { OptionsError } from './errors.js';
+
+/** What a check yields when CleanTalk could not be asked or gave no usable answer. */
+export type FailMode = 'allow' | 'review' | 'block' | 'allow-if-js';
+
+/** Where the verifier reports what the site owner must know about (never visitor data, never the key). */
+export interface VerifierLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Options of {@link createVerifier}. Validated once, at construction. */
+export interface VerifierOptions {
+  /** The site's CleanTalk access key. Secret: it is sent to CleanTalk and nowhere else. */
+  authKey: string;
+  /**
+   * The real-time API endpoint.
+   * @default 'https://moderate.cleantalk.org/api2.0'
+   */
+  endpoint?: string | URL;
+  /**
+   * The database API endpoint (`spam_check`, `ip_info`, `notice_paid_till`).
+   * @default 'https://api.cleantalk.org/'
+   */
+  databaseEndpoint?: string | URL;
+  /**
+   * How long one check may take, in milliseconds, retries included. A check always answers within
+   * this time plus a few milliseconds, whatever the network does.
+   * @default 3000
+   */
+  timeoutMs?: number;
+  /**
+   * What a check decides when CleanTalk could not verify it (timeout, network error, HTTP error,
+   * unusable answer, licence error): `'review'` holds the submission for moderation, `'allow'`
+   * publishes it, `'block'` rejects it, `'allow-if-js'` publishes it when the browser proved it ran
+   * JavaScript and holds it for review otherwise. Every mode but `'block'` loses no submission.
+   * @default 'review'
+   */
+  failMode?: FailMode;
+  /**
+   * Extra attempts after a connection-level failure (a kept-alive socket the server closed, a
+   * reset), while time remains. Never retries after CleanTalk answered.
+   * @default 1
+   */
+  retries?: number;
+  /**
+   * The `fetch` used to reach CleanTalk. The global one keeps connections alive and reuses them.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * The clock, in milliseconds since the epoch, used for `submit_time`.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Where configuration problems (licence errors) are reported.
+   * @default console
+   */
+  logger?: VerifierLogger;
+  /**
+   * `response_lang` asked of CleanTalk for its `comment`.
+   * @default 'en'
+   */
+  responseLang?: string;
+}
+
+/** The options after defaults and validation. */
+export interface ResolvedOptions {
+  authKey: string;
+  endpoint: URL;
+  databaseEndpoint: URL;
+  timeoutMs: number;
+  failMode: FailMode;
+  retries: number;
+  fetch: typeof globalThis.fetch;
+  now: () => number;
+  logger: VerifierLogger;
+  responseLang: string;
+}
+
+export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
+export const DEFAULT_DATABASE_ENDPOINT = 'https://api.cleantalk.org/';
+export const DEFAULT_TIMEOUT_MS = 3000;
+const MAX_TIMEOUT_MS = 120_000;
+const FAIL_MODES: readonly FailMode[] = ['allow', 'review', 'block', 'allow-if-js'];
+
+/** Merges defaults into `options` and validates every value, throwing an {@link OptionsError} that names the option. */
+export function resolveOptions(options: VerifierOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionsError('options', `expected an object, got ${describe(options)}`);
+  }
+  return {
+    authKey: validateAuthKey(options.authKey),
+    endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_ENDPOINT),
+    databaseEndpoint: validateUrl('databaseEndpoint', options.databaseEndpoint ?? DEFAULT_DATABASE_ENDPOINT),
+    timeoutMs: validateInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+    failMode: validateFailMode(options.failMode ?? 'review'),
+    retries: validateInteger('retries', options.retries ?? 1, 0, 5),
+    fetch: validateFunction('fetch', options.fetch ?? globalThis.fetch),
+    now: validateFunction('now', options.now ?? Date.now),
+    logger: validateLogger(options.logger ?? console),
+    responseLang: validateLang(options.responseLang ?? 'en'),
+  };
+}
+
+/**
+ * A well-formed key is printable ASCII without spaces. The message never repeats the key, not even
+ * a wrong one: it may be a real key pasted into the wrong place.
+ */
+export function validateAuthKey(value: unknown): string {
+  if (value === undefined || value === null || value === '') {
+    throw new OptionsError(
+      'authKey',
+      'the CleanTalk access key is missing (set it from your environment, e.g. CLEANTALK_AUTH_KEY)',
+    );
+  }
+  if (typeof value !== 'string')
+    throw new OptionsError('authKey', `expected a string, got ${describe(value)}`);
+  if (value !== value.trim()) {
+    throw new OptionsError('authKey', 'the key has leading or trailing white space (value not shown)');
+  }
+  if (!/^[\x21-\x7e]{1,128}$/.test(value)) {
+    throw new OptionsError(
+      'authKey',
+      `expected 1 to 128 printable ASCII characters without spaces, got ${value.length} characters (value not shown)`,
+    );
+  }
+  return value;
+}
+
+function validateUrl(option: string, value: unknown): URL {
+  if (!(typeof value === 'string' || value instanceof URL)) {
+    throw new OptionsError(option, `expected a URL string, got ${describe(value)}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new OptionsError(option, `${JSON.stringify(String(value))} is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new OptionsError(option, `expected an http: or https: URL, got ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.username || url.password) {
+    throw new OptionsError(option, 'the URL must not carry credentials');
+  }
+  return url;
+}
+
+function validateInteger(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new OptionsError(option, `expected a whole number from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function validateFailMode(value: unknown): FailMode {
+  if (!FAIL_MODES.includes(value as FailMode)) {
+    throw new OptionsError('failMode', `expected one of ${FAIL_MODES.join(', ')}, got ${describe(value)}`);
+  }
+  return value as FailMode;
+}
+
+function validateFunction<T>(option: string, value: T): T {
+  if (typeof value !== 'function')
+    throw new OptionsError(option, `expected a function, got ${describe(value)}`);
+  return value;
+}
+
+function validateLogger(value: unknown): VerifierLogger {
+  const logger = value as VerifierLogger | null;
+  if (!logger || typeof logger.warn !== 'function' || typeof logger.error !== 'function') {
+    throw new OptionsError('logger', 'expected an object with warn() and error() methods');
+  }
+  return logger;
+}
+
+function validateLang(value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z]{2}$/.test(value)) {
+    throw new OptionsError('responseLang', `expected a two-letter language code, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A short, safe description of a bad option value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string')
+    return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,209 @@
+import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
+import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
+import { buildCheckRequest, type CheckMethod } from './request.js';
+import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
+import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
+import type { StartTokenVerifier } from './start-token.js';
+import { normaliseIp, type Submission } from './submission.js';
+import { callJson } from './transport.js';
+import type { Decision, Verdict } from './verdict.js';
+
+/** Options of {@link createVerifier}: the core options plus an optional start-token verifier. */
+export interface CreateVerifierOptions extends VerifierOptions {
+  /**
+   * Verifies signed start tokens (`ct_start_token`), so `submit_time` comes from the server's clock
+   * instead of the visitor's. Without it, the visitor's clock is used and marked as such.
+   */
+  startTokens?: StartTokenVerifier;
+}
+
+/** Checks submissions with CleanTalk. Create one per application and reuse it: it keeps connections alive. */
+export interface Verifier {
+  /** Checks a comment, contact message, review or anything else with text (`check_message`). */
+  checkMessage(submission: Submission): Promise<Verdict>;
+  /** Checks a registration, sign-up, order or poll (`check_newuser`). */
+  checkNewUser(submission: Submission): Promise<Verdict>;
+}
+
+const LOG_INTERVAL_MS = 60_000;
+const FAILURE_REASON = 'Your message could not be checked for spam right now. Please try again later.';
+
+/**
+ * Creates a verifier. Throws an `OptionsError` naming the option when one is missing or ill-formed.
+ *
+ * @example
+ * const verifier = createVerifier({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const verdict = await verifier.checkMessage({ ip: request.ip, email, message, headers, form: request.body });
+ * if (verdict.decision === 'block') reply.code(403).send(verdict.reason);
+ */
+export function createVerifier(options: CreateVerifierOptions): Verifier {
+  const resolved = resolveOptions(options);
+  const startTokens = options.startTokens;
+  const lastLogged = new Map<string, number>();
+
+  function report(error: CheckError): void {
+    const now = resolved.now();
+    if ((lastLogged.get(error.code) ?? -Infinity) > now - LOG_INTERVAL_MS) return;
+    lastLogged.set(error.code, now);
+    if (error instanceof LicenceError) {
+      resolved.logger.error(`[ct-protected-form] configuration error: ${error.message}`);
+    } else {
+      resolved.logger.warn(`[ct-protected-form] check not verified: ${error.message}`);
+    }
+  }
+
+  async function check(method: CheckMethod, submission: Submission): Promise<Verdict> {
+    const started = performance.now();
+    if (!submission || typeof submission !== 'object') {
+      throw new TypeError('check expects a submission object with at least { ip }');
+    }
+    const ip = normaliseIp(submission.ip);
+    const signals = readClientSignals(submission.form);
+    const now = resolved.now();
+
+    let verifiedStartedAt = finiteOrUndefined(submission.verifiedStartedAt);
+    let signedProblem: StartTimeProblem | undefined;
+    if (verifiedStartedAt === undefined && startTokens && signals.startToken) {
+      const result = await verifyStartToken(startTokens, signals.startToken, resolved.timeoutMs);
+      if (result.ok) verifiedStartedAt = result.issuedAt;
+      else signedProblem = result.problem;
+    }
+    const startTime = resolveStartTime(signals, now, verifiedStartedAt, signedProblem);
+
+    const base = {
+      method,
+      jsProven: signals.jsProven,
+      eventToken: signals.eventToken !== undefined,
+      startTime,
+      flags: {},
+      inactive: false,
+    };
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+
+    if (signals.honeypotFilled) {
+      return {
+        ...base,
+        decision: 'block',
+        verified: false,
+        basis: 'honeypot',
+        codes: [],
+        reason: 'Your message was rejected as automated.',
+        durationMs: elapsed(),
+      };
+    }
+
+    const request = buildCheckRequest(submission, {
+      method,
+      authKey: resolved.authKey,
+      responseLang: resolved.responseLang,
+      ip,
+      signals,
+      startTime,
+    });
+
+    let response: CheckResponse;
+    try {
+      const body = await callJson({
+        fetch: resolved.fetch,
+        url: resolved.endpoint,
+        method: 'POST',
+        body: JSON.stringify(request),
+        timeoutMs: resolved.timeoutMs,
+        retries: resolved.retries,
+        what: `CleanTalk ${method}`,
+      });
+      response = parseCheckResponse(body);
+    } catch (error) {
+      const checkError = asCheckError(error, method);
+      report(checkError);
+      const decision = failDecision(resolved, signals.jsProven);
+      return {
+        ...base,
+        decision,
+        verified: false,
+        basis: 'failure',
+        codes: [],
+        reason: decision === 'block' ? FAILURE_REASON : '',
+        error: checkError,
+        durationMs: elapsed(),
+      };
+    }
+
+    const decision: Decision = response.stopQueue ? 'review' : response.allow ? 'allow' : 'block';
+    const verdict: Verdict = {
+      ...base,
+      decision,
+      verified: true,
+      basis: 'cleantalk',
+      codes: response.codes,
+      reason: decision === 'allow' ? '' : displayReason(response.comment) || defaultReason(decision),
+      inactive: response.inactive,
+      flags: pickFlags(response),
+      durationMs: elapsed(),
+    };
+    if (response.id) {
+      verdict.requestId = response.id;
+      verdict.dashboardUrl = dashboardUrl(response.id);
+    }
+    return verdict;
+  }
+
+  return {
+    checkMessage: (submission) => check('check_message', submission),
+    checkNewUser: (submission) => check('check_newuser', submission),
+  };
+}
+
+function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
+  switch (options.failMode) {
+    case 'allow':
+      return 'allow';
+    case 'block':
+      return 'block';
+    case 'allow-if-js':
+      return jsProven ? 'allow' : 'review';
+    default:
+      return 'review';
+  }
+}
+
+function defaultReason(decision: Decision): string {
+  return decision === 'review'
+    ? 'Your message is held for moderation.'
+    : 'Your message was rejected as spam.';
+}
+
+function pickFlags(response: CheckResponse): Verdict['flags'] {
+  const flags: Verdict['flags'] = {};
+  for (const key of ['spam', 'blacklisted', 'jsDisabled', 'fastSubmit'] as const) {
+    if (response[key] !== undefined) flags[key] = response[key];
+  }
+  return flags;
+}
+
+function asCheckError(error: unknown, method: CheckMethod): CheckError {
+  if (error instanceof CtProtectedFormError && error.name !== 'CtProtectedFormError')
+    return error as CheckError;
+  // A custom fetch threw something unexpected: still a verdict, never a crash.
+  return new ConnectionError(`CleanTalk ${method}`, error);
+}
+
+function finiteOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+async function verifyStartToken(verifier: StartTokenVerifier, token: string, timeoutMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      verifier.verify(token),
+      new Promise<{ ok: false; problem: 'unavailable' }>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, problem: 'unavailable' }), Math.min(timeoutMs, 1000));
+      }),
+    ]);
+  } catch {
+    return { ok: false as const, problem: 'unavailable' as const };
+  } finally {
+    clearTimeout(timer);
+  }
+}

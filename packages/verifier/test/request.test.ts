@@ -1,0 +1,118 @@
+import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { AGENT } from '@ct-protected-form/verifier';
+import { describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+import { buildCheckRequest } from '../src/request.js';
+import { readClientSignals, resolveStartTime } from '../src/signals.js';
+import type { Submission } from '../src/submission.js';
+import { VERSION } from '../src/version.js';
+
+const START = 1_764_000_000_000;
+
+function build(submission: Submission, method: 'check_message' | 'check_newuser' = 'check_message') {
+  const signals = readClientSignals(submission.form);
+  return buildCheckRequest(submission, {
+    method,
+    authKey: 'key',
+    responseLang: 'en',
+    ip: submission.ip,
+    signals,
+    startTime: resolveStartTime(signals, START + 10_000, undefined),
+  });
+}
+
+describe('buildCheckRequest', () => {
+  it('sends every signal of a real submission', () => {
+    const request = build({
+      ip: '203.0.113.7',
+      email: 'ann@example.com',
+      nickname: 'Ann',
+      message: ['Nice post!', 'Second field'],
+      phone: '+1 555 0100',
+      headers: {
+        'user-agent': 'Mozilla/5.0',
+        referer: 'https://blog.example/post/1',
+        cookie: 'session=secret',
+        'x-forwarded-for': '203.0.113.7',
+      },
+      form: {
+        [FIELDS.eventToken]: 'b'.repeat(64),
+        [FIELDS.startedAt]: String(START),
+        [FIELDS.jsProof]: jsProof(String(START)),
+        [FIELDS.tzOffset]: '-300',
+        [FIELDS.timeZone]: 'America/New_York',
+        [FIELDS.pageUrl]: 'https://blog.example/post/1',
+        [FIELDS.referrer]: 'https://search.example/',
+      },
+      commentType: 'contact',
+      relevance: { pageText: 'A post about gardens.', approvedMessages: ['Lovely roses', 'Great tips'] },
+    });
+    expect(request).toMatchObject({
+      method_name: 'check_message',
+      auth_key: 'key',
+      agent: AGENT,
+      sender_ip: '203.0.113.7',
+      sender_email: 'ann@example.com',
+      sender_nickname: 'Ann',
+      message: 'Nice post!\nSecond field',
+      phone: '+1 555 0100',
+      event_token: 'b'.repeat(64),
+      event_token_enabled: 1,
+      js_on: 1,
+      submit_time: 10,
+      tz: -5,
+      response_lang: 'en',
+      example: 'A post about gardens.\n\nLovely roses\n\nGreat tips',
+      x_forwarded_for: '203.0.113.7',
+    });
+    expect(JSON.parse(request.sender_info)).toEqual({
+      REFERRER: 'https://search.example/',
+      REFFERRER: 'https://search.example/',
+      USER_AGENT: 'Mozilla/5.0',
+      page_url: 'https://blog.example/post/1',
+      timezone: 'America/New_York',
+    });
+    expect(JSON.parse(request.post_info)).toEqual({
+      comment_type: 'contact',
+      post_url: 'https://blog.example/post/1',
+    });
+    expect(JSON.parse(request.all_headers)).toEqual({
+      'user-agent': 'Mozilla/5.0',
+      referer: 'https://blog.example/post/1',
+      'x-forwarded-for': '203.0.113.7',
+    });
+  });
+
+  it('omits what is absent instead of sending nulls, and says JavaScript did not run', () => {
+    const request = build({ ip: '203.0.113.7' });
+    expect(Object.values(request)).not.toContain(null);
+    expect(Object.values(request)).not.toContain(undefined);
+    expect(request).not.toHaveProperty('sender_email');
+    expect(request).not.toHaveProperty('event_token');
+    expect(request).not.toHaveProperty('submit_time');
+    expect(request).toMatchObject({ js_on: 0, event_token_enabled: 0 });
+    expect(JSON.parse(request.sender_info)).toMatchObject({ REFERRER: '', start_time_problem: 'missing' });
+  });
+
+  it('uses the Referer header as the page URL when the widget did not run', () => {
+    const request = build({ ip: '203.0.113.7', headers: { referer: 'https://blog.example/contact' } });
+    expect(JSON.parse(request.post_info)).toEqual({
+      comment_type: 'comment',
+      post_url: 'https://blog.example/contact',
+    });
+  });
+
+  it('defaults the comment type by method and refuses odd ones', () => {
+    expect(JSON.parse(build({ ip: '203.0.113.7' }, 'check_newuser').post_info).comment_type).toBe(
+      'registration',
+    );
+    expect(JSON.parse(build({ ip: '203.0.113.7', commentType: '"}' }).post_info).comment_type).toBe(
+      'comment',
+    );
+  });
+
+  it('names this library and version as the agent', () => {
+    expect(AGENT).toBe(`ct-protected-form-${packageJson.version}`);
+    expect(VERSION).toBe(packageJson.version);
+  });
+});

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '@ct-protected-form/verifier';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callJson } from '../src/transport.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+let server: Server;
+let url: URL;
+let handler: Handler;
+let connections = 0;
+
+beforeEach(async () => {
+  connections = 0;
+  handler = (_req, res) => res.end('{"allow":1}');
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => handler(req, res));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api2.0`);
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const call = (overrides: Partial<Parameters<typeof callJson>[0]> = {}) =>
+  callJson({
+    fetch,
+    url,
+    method: 'POST',
+    body: '{}',
+    timeoutMs: 500,
+    retries: 1,
+    what: 'CleanTalk check',
+    ...overrides,
+  });
+
+async function timed<T>(promise: Promise<T>): Promise<{ ms: number; error?: unknown; value?: T }> {
+  const start = performance.now();
+  try {
+    const value = await promise;
+    return { ms: performance.now() - start, value };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
+
+describe('callJson', () => {
+  it('returns the parsed answer and reuses kept-alive connections instead of opening one per call', async () => {
+    for (let i = 0; i < 20; i++) expect(await call()).toEqual({ allow: 1 });
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
+  it('gives up at the deadline when the server never answers', async () => {
+    handler = () => {};
+    const { ms, error } = await timed(call({ timeoutMs: 200 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(200 + 150);
+  });
+
+  it('gives up at the deadline when the body stalls half-way', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"allow":');
+    };
+    const { ms, error } = await timed(call({ timeoutMs: 200 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(200 + 150);
+  });
+
+  it('answers in time even with a fetch that ignores the abort signal', async () => {
+    const stuck: typeof fetch = () => new Promise(() => {});
+    const { ms, error } = await timed(call({ fetch: stuck, timeoutMs: 100 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(ms).toBeLessThan(100 + 100);
+  });
+
+  it('reports HTTP errors with their status', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 503;
+      res.end('<html>Service Unavailable</html>');
+    };
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect((error as HttpStatusError).status).toBe(503);
+  });
+
+  it.each([
+    ['garbage', '<html>oops</html>', /not JSON/],
+    ['truncated JSON', '{"allow":1,"comm', /truncated/],
+    ['an empty body', '', /empty/],
+  ])('reports %s as an unusable answer', async (_name, body, message) => {
+    handler = (_req, res) => res.end(body);
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('refuses an answer of several megabytes', async () => {
+    handler = (_req, res) => res.end(`{"x":"${'a'.repeat(3_000_000)}"}`);
+    const { error } = await timed(call({ timeoutMs: 2000 }));
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as Error).message).toMatch(/larger than/);
+  });
+
+  it('reports a connection closed mid-body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"allow":1');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(ResponseError);
+  });
+
+  it('retries once after a reset and succeeds', async () => {
+    let calls = 0;
+    handler = (req, res) => {
+      calls++;
+      if (calls === 1) req.socket.destroy();
+      else res.end('{"allow":1}');
+    };
+    expect(await call()).toEqual({ allow: 1 });
+    expect(calls).toBe(2);
+  });
+
+  it('reports a refused connection after its retries', async () => {
+    const closed = new URL(url);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    const { ms, error } = await timed(call({ url: closed }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(ms).toBeLessThan(500);
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  it('sends JSON with the right content type', async () => {
+    let seen: string | undefined;
+    handler = (req, res) => {
+      seen = req.headers['content-type'];
+      res.end('{}');
+    };
+    await call();
+    expect(seen).toBe('application/json');
+  });
+});
