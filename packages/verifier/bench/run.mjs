@@ -1,0 +1,209 @@
+// Verifier benchmark: CPU per check, and checks per second through kept-alive connections beside a
+// new connection per check (what CleanTalk's PHP library does), over HTTP and HTTPS, in one run.
+// Run with `pnpm bench` (builds first). Talks only to servers it starts on 127.0.0.1.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '@ct-protected-form/devserver';
+import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { buildCheckRequest } from '../dist/request.js';
+import { parseCheckResponse } from '../dist/response.js';
+import { readClientSignals, resolveStartTime } from '../dist/signals.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const started = Date.now() - 12_000;
+export const submission = {
+  ip: '203.0.113.7',
+  email: 'ann@example.com',
+  nickname: 'Ann',
+  message: 'What a lovely garden. How long did the roses take to grow?',
+  headers: {
+    'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+    accept: 'text/html,application/xhtml+xml',
+    'accept-language': 'en-GB,en;q=0.9',
+    referer: 'https://blog.example/post/1',
+    cookie: 'session=secret',
+  },
+  form: {
+    [FIELDS.eventToken]: 'a'.repeat(64),
+    [FIELDS.startedAt]: String(started),
+    [FIELDS.submittedAt]: String(started + 11_000),
+    [FIELDS.jsProof]: jsProof(String(started)),
+    [FIELDS.timeZone]: 'Europe/Berlin',
+    [FIELDS.tzOffset]: '60',
+    [FIELDS.pageUrl]: 'https://blog.example/post/1',
+    [FIELDS.referrer]: 'https://search.example/',
+  },
+};
+
+const role = process.argv[2];
+if (role === 'client') await runClient();
+else await main();
+
+async function main() {
+  console.log('ct-protected-form verifier benchmark (node %s, %d CPUs)\n', process.version, (await import('node:os')).cpus().length);
+  cpuPerCheck();
+
+  const devserver = await startDevServer({ port: 0, quiet: true });
+  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+  const tls = makeCertificate(dir);
+  const proxy = await startTlsProxy(tls, new URL(devserver.apiUrl));
+  try {
+    const rows = [];
+    for (const [label, url] of [
+      ['http', devserver.apiUrl],
+      ['https', proxy.url],
+    ]) {
+      rows.push(await runClientProcess(label, url, tls.certPath));
+    }
+    console.log('\nChecks against the local CleanTalk-compatible server (2000 checks each, same request body):');
+    console.table(rows.flat());
+    for (const label of ['http', 'https']) {
+      const set = rows.flat().filter((r) => r.transport === label);
+      const pooled = set.find((r) => r.client.startsWith('verifier') && r.concurrency === 16);
+      const fresh = set.find((r) => r.client.startsWith('new connection') && r.concurrency === 16);
+      const pooled1 = set.find((r) => r.client.startsWith('verifier') && r.concurrency === 1);
+      const fresh1 = set.find((r) => r.client.startsWith('new connection') && r.concurrency === 1);
+      console.log(
+        `${label}: throughput ratio kept-alive / new-connection = ${(pooled['checks/s'] / fresh['checks/s']).toFixed(2)}x at 16 in flight; ` +
+          `sequential latency ${pooled1['mean ms']} ms vs ${fresh1['mean ms']} ms (${(fresh1['mean ms'] / pooled1['mean ms']).toFixed(2)}x)`,
+      );
+    }
+  } finally {
+    await proxy.close();
+    await devserver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cpuPerCheck() {
+  const answer = JSON.stringify({
+    allow: 1, codes: 'ALLOWED', comment: '', id: 'abcdef0123456789abcdef0123456789', spam: '0',
+    blacklisted: '0', js_disabled: '0', fast_submit: '0', stop_queue: '0', inactive: '0', account_status: '1', version: '7.47',
+  });
+  const run = (n) => {
+    for (let i = 0; i < n; i++) {
+      const signals = readClientSignals(submission.form);
+      const startTime = resolveStartTime(signals, Date.now(), undefined);
+      const request = buildCheckRequest(submission, { method: 'check_message', authKey: 'key', responseLang: 'en', ip: submission.ip, signals, startTime });
+      JSON.stringify(request);
+      parseCheckResponse(JSON.parse(answer));
+    }
+  };
+  run(5_000);
+  const n = 50_000;
+  const before = process.cpuUsage();
+  const t0 = performance.now();
+  run(n);
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(before);
+  const perCheck = (cpu.user + cpu.system) / n;
+  console.log(`CPU per check (request build + response parse): ${perCheck.toFixed(1)} µs (wall ${((wall * 1000) / n).toFixed(1)} µs), goal ≤ 50 µs`);
+}
+
+function makeCertificate(dir) {
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath };
+}
+
+/** An HTTPS front for the devserver, so the cost of a TLS handshake per check shows. */
+async function startTlsProxy(tls, target) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    const upstream = http.request(target, { method: req.method, headers: req.headers, agent }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${server.address().port}/api2.0`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); agent.destroy(); server.close(resolve); }),
+  };
+}
+
+function runClientProcess(label, url, certPath) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'run.mjs'), 'client', label, url], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`client exited ${code}`))));
+  });
+}
+
+async function runClient() {
+  const [, , , label, url] = process.argv;
+  const { createVerifier, DEFAULT_AUTH_KEY } = await loadClientModules();
+  const verifier = createVerifier({ authKey: DEFAULT_AUTH_KEY, endpoint: url, timeoutMs: 10_000 });
+  const body = JSON.stringify(buildCheckRequest(submission, {
+    method: 'check_message', authKey: DEFAULT_AUTH_KEY, responseLang: 'en', ip: submission.ip,
+    signals: readClientSignals(submission.form), startTime: { source: 'client', submitTimeSeconds: 11 },
+  }));
+  const ca = readFileSync(process.env.NODE_EXTRA_CA_CERTS);
+  const freshConnection = () => new Promise((resolve, reject) => {
+    const mod = url.startsWith('https:') ? https : http;
+    const req = mod.request(url, { method: 'POST', agent: false, ca, headers: { 'content-type': 'application/json', connection: 'close' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => { try { parseCheckResponse(JSON.parse(text)); resolve(); } catch (e) { reject(e); } });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const pooled = async () => {
+    const verdict = await verifier.checkMessage(submission);
+    if (!verdict.verified) throw new Error(`not verified: ${verdict.error?.message}`);
+  };
+  const rows = [];
+  for (const [client, fn] of [['verifier (kept alive)', pooled], ['new connection per check', freshConnection]]) {
+    await measure(fn, 200, 16); // warm-up
+    for (const concurrency of [1, 16]) {
+      const { perSecond, meanMs, p99Ms } = await measure(fn, concurrency === 1 ? 500 : 2000, concurrency);
+      rows.push({ transport: label, client, concurrency, 'checks/s': Math.round(perSecond), 'mean ms': round(meanMs), 'p99 ms': round(p99Ms), 'rss MB': Math.round(process.memoryUsage().rss / 1e6) });
+    }
+  }
+  process.stdout.write(JSON.stringify(rows));
+}
+
+async function loadClientModules() {
+  const verifier = await import('../dist/index.js');
+  const devserver = await import('@ct-protected-form/devserver');
+  return { createVerifier: verifier.createVerifier, DEFAULT_AUTH_KEY: devserver.DEFAULT_AUTH_KEY };
+}
+
+async function measure(fn, total, concurrency) {
+  const latencies = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next++ < total) {
+      const s = performance.now();
+      await fn();
+      latencies.push(performance.now() - s);
+    }
+  }));
+  const elapsed = performance.now() - t0;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: (latencies.length / elapsed) * 1000,
+    meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)],
+  };
+}
+
+function round(n) {
+  return Math.round(n * 100) / 100;
+}
