@@ -1,0 +1,306 @@
+import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
+import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import {
+  ConnectionError,
+  createVerifier,
+  type FailMode,
+  HttpStatusError,
+  LicenceError,
+  ResponseError,
+  type Submission,
+  SubmissionError,
+  TimeoutError,
+  type VerifierOptions,
+} from '@ct-protected-form/verifier';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const KEY = 'wire9test8key7secret';
+let server: DevServer;
+
+beforeAll(async () => {
+  server = await startDevServer({ port: 0, authKeys: [KEY], quiet: true });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.setFault(null);
+  server.clearRequests();
+});
+
+function verifier(options: Partial<VerifierOptions> = {}) {
+  const logger = { warn: vi.fn(), error: vi.fn() };
+  return {
+    logger,
+    verifier: createVerifier({ authKey: KEY, endpoint: server.apiUrl, timeoutMs: 1000, logger, ...options }),
+  };
+}
+
+/** What a real browser with the widget posts, started `secondsAgo` ago. */
+function widgetFields(secondsAgo = 12, extra: Record<string, string> = {}) {
+  const startedAt = String(Date.now() - secondsAgo * 1000);
+  return {
+    [FIELDS.startedAt]: startedAt,
+    [FIELDS.submittedAt]: String(Number(startedAt) + secondsAgo * 1000),
+    [FIELDS.jsProof]: jsProof(startedAt),
+    [FIELDS.timeZone]: 'Europe/Berlin',
+    [FIELDS.tzOffset]: '60',
+    [FIELDS.pageUrl]: 'https://blog.example/post/1',
+    [FIELDS.referrer]: 'https://search.example/',
+    ...extra,
+  };
+}
+
+const person = (overrides: Partial<Submission> = {}): Submission => ({
+  ip: '203.0.113.7',
+  email: 'ann@example.com',
+  nickname: 'Ann',
+  message: 'What a lovely garden.',
+  headers: { 'user-agent': 'Mozilla/5.0 Test', cookie: 'session=abc', accept: 'text/html' },
+  form: widgetFields(),
+  ...overrides,
+});
+
+describe('checks against a CleanTalk-compatible server', () => {
+  it('allows a person and sends every signal on the wire', async () => {
+    const verdict = await verifier().verifier.checkMessage(person({ relevance: { pageText: 'Gardens.' } }));
+    expect(verdict).toMatchObject({
+      decision: 'allow',
+      verified: true,
+      basis: 'cleantalk',
+      jsProven: true,
+      reason: '',
+    });
+    expect(verdict.requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(verdict.dashboardUrl).toBe(
+      `https://cleantalk.org/my/show_requests?request_id=${verdict.requestId}`,
+    );
+
+    const body = server.lastRequest('check_message')?.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      method_name: 'check_message',
+      sender_ip: '203.0.113.7',
+      sender_email: 'ann@example.com',
+      sender_nickname: 'Ann',
+      message: 'What a lovely garden.',
+      js_on: 1,
+      event_token_enabled: 0,
+      submit_time: 12,
+      tz: 1,
+      example: 'Gardens.',
+      response_lang: 'en',
+    });
+    expect(body.agent).toMatch(/^ct-protected-form-\d+\.\d+\.\d+/);
+    expect(JSON.parse(body.sender_info as string)).toMatchObject({
+      REFERRER: 'https://search.example/',
+      USER_AGENT: 'Mozilla/5.0 Test',
+      page_url: 'https://blog.example/post/1',
+    });
+    expect(JSON.parse(body.post_info as string)).toEqual({
+      comment_type: 'comment',
+      post_url: 'https://blog.example/post/1',
+    });
+    expect(JSON.parse(body.all_headers as string)).toEqual({
+      'user-agent': 'Mozilla/5.0 Test',
+      accept: 'text/html',
+    });
+  });
+
+  it('blocks the blacklisted test address with a display-safe reason', async () => {
+    const verdict = await verifier().verifier.checkMessage(person({ email: 'stop_email@example.com' }));
+    expect(verdict).toMatchObject({ decision: 'block', verified: true, flags: { blacklisted: true } });
+    expect(verdict.codes).toEqual(expect.arrayContaining(['FORBIDDEN', 'BL']));
+    expect(verdict.reason).toBe('Forbidden. Sender blacklisted.');
+  });
+
+  it('blocks a stop word, and the reason carries no HTML', async () => {
+    const verdict = await verifier().verifier.checkMessage(person({ message: 'buy stop_word now' }));
+    expect(verdict.decision).toBe('block');
+    expect(verdict.codes).toContain('STOP_LIST');
+    expect(verdict.reason).not.toMatch(/[<>*]/);
+  });
+
+  it('holds a submission CleanTalk queues for moderation', async () => {
+    const verdict = await verifier().verifier.checkMessage(person({ email: 'review@example.com' }));
+    expect(verdict).toMatchObject({ decision: 'review', verified: true });
+  });
+
+  it('blocks a bot that posted the bare form without JavaScript', async () => {
+    const verdict = await verifier().verifier.checkMessage(person({ form: {} }));
+    expect(verdict).toMatchObject({
+      decision: 'block',
+      jsProven: false,
+      startTime: { source: 'none', problem: 'missing' },
+    });
+    expect(verdict.codes).toContain('JS_DISABLED');
+  });
+
+  it('checks a registration with check_newuser', async () => {
+    const verdict = await verifier().verifier.checkNewUser(person({ message: undefined }));
+    expect(verdict).toMatchObject({ decision: 'allow', method: 'check_newuser' });
+    const body = server.lastRequest('check_newuser')?.body as Record<string, string>;
+    expect(JSON.parse(body.post_info as string).comment_type).toBe('registration');
+  });
+
+  it('uses kept-alive connections: many checks, few connections', async () => {
+    const { verifier: v } = verifier();
+    const before = server.connectionsAccepted;
+    for (let i = 0; i < 10; i++) await v.checkMessage(person());
+    expect(server.connectionsAccepted - before).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('licence errors', () => {
+  it.each([
+    ['an unknown key', 'zz-unknown-key-123', 'KEY_NOT_FOUND'],
+    ['an expired trial', 'ct-devserver-trial-expired', 'TRIAL_EXPIRED'],
+    ['a disabled service', 'ct-devserver-disabled', 'SERVICE_DISABLED'],
+  ])('treats %s as the site’s configuration error, logged without the key', async (_name, key, code) => {
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const v = createVerifier({ authKey: key, endpoint: server.apiUrl, logger });
+    const verdict = await v.checkMessage(person());
+    expect(verdict).toMatchObject({ decision: 'review', verified: false, basis: 'failure', codes: [] });
+    expect(verdict.error).toBeInstanceOf(LicenceError);
+    expect((verdict.error as LicenceError).licenceCode).toBe(code);
+    expect(logger.error).toHaveBeenCalledOnce();
+    expect(String(logger.error.mock.calls[0]?.[0])).not.toContain(key);
+    expect(JSON.stringify(verdict)).not.toContain(key);
+    expect(verdict.error?.message).not.toContain(key);
+  });
+});
+
+describe('faults, for every fail mode', () => {
+  const faults = [
+    ['no answer', { drop: 'hang' }, TimeoutError],
+    ['a slow answer', { latencyMs: 3000 }, TimeoutError],
+    ['a reset connection', { drop: 'reset' }, ConnectionError],
+    ['a closed connection', { drop: 'close' }, ConnectionError],
+    ['HTTP 500', { status: 500 }, HttpStatusError],
+    ['HTTP 403', { status: 403 }, HttpStatusError],
+    ['garbage', { body: 'garbage' }, ResponseError],
+    ['truncated JSON', { body: 'truncated' }, ResponseError],
+    ['an empty body', { body: 'empty' }, ResponseError],
+  ] as const;
+  const modes: [FailMode, boolean, string][] = [
+    ['review', true, 'review'],
+    ['allow', true, 'allow'],
+    ['block', true, 'block'],
+    ['allow-if-js', true, 'allow'],
+    ['allow-if-js', false, 'review'],
+  ];
+
+  for (const [faultName, fault, errorClass] of faults) {
+    it.each(modes)(
+      `${faultName} under failMode %s (js proven: %s) decides %s within the timeout`,
+      async (failMode, js, decision) => {
+        server.setFault(fault);
+        const timeoutMs = 400;
+        const { verifier: v, logger } = verifier({ failMode, timeoutMs });
+        const started = performance.now();
+        const verdict = await v.checkMessage(person({ form: js ? widgetFields() : {} }));
+        expect(performance.now() - started).toBeLessThan(timeoutMs + 150);
+        expect(verdict).toMatchObject({ decision, verified: false, basis: 'failure', codes: [] });
+        expect(verdict.error).toBeInstanceOf(errorClass);
+        if (decision === 'block') expect(verdict.reason).toMatch(/try again/);
+        else expect(verdict.reason).toBe('');
+        expect(logger.warn).toHaveBeenCalledOnce();
+      },
+    );
+  }
+
+  it('recovers as soon as the fault is gone', async () => {
+    const { verifier: v } = verifier();
+    server.setFault({ status: 502 });
+    expect((await v.checkMessage(person())).verified).toBe(false);
+    server.setFault(null);
+    expect((await v.checkMessage(person())).verified).toBe(true);
+  });
+});
+
+describe('hostile input', () => {
+  it('throws a SubmissionError for a missing or invalid IP, a programming error', async () => {
+    const { verifier: v } = verifier();
+    await expect(v.checkMessage({ ...person(), ip: undefined as unknown as string })).rejects.toThrow(
+      SubmissionError,
+    );
+    await expect(v.checkMessage(person({ ip: '1.2.3.4, 5.6.7.8' }))).rejects.toThrow(SubmissionError);
+  });
+
+  it('answers a verdict for fields of the wrong type', async () => {
+    const verdict = await verifier().verifier.checkMessage({
+      ip: '203.0.113.7',
+      email: { $ne: '' },
+      nickname: ['a', 'b'],
+      message: 42,
+      headers: { 'user-agent': ['x', 'y'] } as unknown as Submission['headers'],
+      form: {
+        [FIELDS.startedAt]: ['1', '2'] as unknown as string,
+        [FIELDS.jsProof]: null as unknown as string,
+      },
+      commentType: 5 as unknown as string,
+      relevance: 'oops' as unknown as Submission['relevance'],
+    });
+    expect(verdict.verified).toBe(true);
+    const body = server.lastRequest('check_message')?.body as Record<string, unknown>;
+    expect(body).not.toHaveProperty('sender_email');
+    expect(body).toMatchObject({ sender_nickname: 'a', message: '42' });
+  });
+
+  it('caps a message of several megabytes and still answers', async () => {
+    const verdict = await verifier({ timeoutMs: 3000 }).verifier.checkMessage(
+      person({ message: 'x'.repeat(5_000_000) }),
+    );
+    expect(verdict.verified).toBe(true);
+    expect((server.lastRequest('check_message')?.body as Record<string, string>).message).toHaveLength(
+      100_000,
+    );
+  });
+
+  it('repairs invalid UTF-16 so the JSON on the wire is valid', async () => {
+    await verifier().verifier.checkMessage(person({ message: 'half a pair: \ud83d and on' }));
+    expect((server.lastRequest('check_message')?.body as Record<string, string>).message).toBe(
+      'half a pair: \ufffd and on',
+    );
+  });
+
+  it('treats __proto__ keys in a body as plain data', async () => {
+    const form = JSON.parse(`{"__proto__": {"isAdmin": true}, "${FIELDS.startedAt}": "x"}`);
+    const verdict = await verifier().verifier.checkMessage(person({ form }));
+    expect(verdict.verified).toBe(true);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('passes a forged 64-character token on for CleanTalk to judge, and answers', async () => {
+    const verdict = await verifier().verifier.checkMessage(
+      person({ form: { [FIELDS.eventToken]: 'f'.repeat(64) } }),
+    );
+    expect(verdict).toMatchObject({ verified: true, eventToken: true });
+    expect(server.lastRequest('check_message')?.body).toMatchObject({
+      event_token: 'f'.repeat(64),
+      event_token_enabled: 1,
+    });
+  });
+
+  it('drops a token of the wrong shape instead of sending it', async () => {
+    await verifier().verifier.checkMessage(
+      person({ form: { ...widgetFields(), [FIELDS.eventToken]: '<script>'.repeat(8) } }),
+    );
+    expect(server.lastRequest('check_message')?.body).toMatchObject({ event_token_enabled: 0 });
+    expect(server.lastRequest('check_message')?.body).not.toHaveProperty('event_token');
+  });
+
+  it('refuses a start time in the future instead of sending a negative submit time', async () => {
+    const future = String(Date.now() + 86_400_000);
+    const verdict = await verifier().verifier.checkMessage(
+      person({ form: { [FIELDS.startedAt]: future, [FIELDS.jsProof]: jsProof(future) } }),
+    );
+    expect(verdict.startTime).toEqual({ source: 'none', problem: 'future' });
+    expect(server.lastRequest('check_message')?.body).not.toHaveProperty('submit_time');
+  });
+
+  it('blocks a filled honeypot without spending a check', async () => {
+    const verdict = await verifier().verifier.checkMessage(
+      person({ form: widgetFields(12, { [FIELDS.honeypot]: 'x' }) }),
+    );
+    expect(verdict).toMatchObject({ decision: 'block', basis: 'honeypot', verified: false });
+    expect(server.requests).toHaveLength(0);
+  });
+});
