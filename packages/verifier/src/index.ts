@@ -23,6 +23,14 @@ export type { CheckMethod, CheckRequest } from './request.js';
 export { displayReason, LICENCE_CODES } from './response.js';
 export type { StartTime, StartTimeProblem } from './signals.js';
 export type { StartTokenCheck, StartTokenVerifier } from './start-token.js';
+export type { InvalidStartTokenPolicy } from './start-tokens/policy.js';
+export {
+  createMemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './start-tokens/replay-store.js';
+export { ReplayStoreError } from './start-tokens/replay-store-error.js';
+export { createStartTokens, type StartTokens, type StartTokensOptions } from './start-tokens/start-tokens.js';
 export type { FormInput, HeadersInput, RelevanceContext, Submission } from './submission.js';
 export type { Decision, Verdict } from './verdict.js';
 export { type CreateVerifierOptions, createVerifier, type Verifier } from './verifier.js';

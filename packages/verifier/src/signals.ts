@@ -8,6 +8,7 @@ export type StartTimeProblem =
   | 'future'
   | 'tampered'
   | 'expired'
+  | 'early'
   | 'replayed'
   | 'unavailable';
 

@@ -4,7 +4,7 @@ export type StartTokenCheck =
       ok: true /** When the token was issued, ms since the epoch, on the server's clock. */;
       issuedAt: number;
     }
-  | { ok: false; problem: 'malformed' | 'tampered' | 'expired' | 'replayed' | 'unavailable' };
+  | { ok: false; problem: 'malformed' | 'tampered' | 'expired' | 'early' | 'replayed' | 'unavailable' };
 
 /**
  * Verifies a signed start token and marks it used. The verifier calls it for the `ct_start_token`

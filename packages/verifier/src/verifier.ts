@@ -4,6 +4,11 @@ import { buildCheckRequest, type CheckMethod } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
 import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
 import type { StartTokenVerifier } from './start-token.js';
+import {
+  applyStartTokenPolicy,
+  type InvalidStartTokenPolicy,
+  validateInvalidStartTokenPolicy,
+} from './start-tokens/policy.js';
 import { normaliseIp, type Submission } from './submission.js';
 import { callJson } from './transport.js';
 import type { Decision, Verdict } from './verdict.js';
@@ -15,6 +20,14 @@ export interface CreateVerifierOptions extends VerifierOptions {
    * instead of the visitor's. Without it, the visitor's clock is used and marked as such.
    */
   startTokens?: StartTokenVerifier;
+  /**
+   * What a check decides when a start token was sent but rejected (tampered, expired, early,
+   * replayed, or the replay store unavailable): `'review'` holds an allowed submission for
+   * moderation, `'block'` rejects it, `'ignore'` keeps CleanTalk's decision. The problem is always
+   * reported in `verdict.startTime.problem`. No token at all is not covered: the visitor's clock is used.
+   * @default 'review'
+   */
+  invalidStartToken?: InvalidStartTokenPolicy;
 }
 
 /** Checks submissions with CleanTalk. Create one per application and reuse it: it keeps connections alive. */
@@ -39,6 +52,7 @@ const FAILURE_REASON = 'Your message could not be checked for spam right now. Pl
 export function createVerifier(options: CreateVerifierOptions): Verifier {
   const resolved = resolveOptions(options);
   const startTokens = options.startTokens;
+  const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
   const lastLogged = new Map<string, number>();
 
   function report(error: CheckError): void {
@@ -117,16 +131,20 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       const checkError = asCheckError(error, method);
       report(checkError);
       const decision = failDecision(resolved, signals.jsProven);
-      return {
-        ...base,
-        decision,
-        verified: false,
-        basis: 'failure',
-        codes: [],
-        reason: decision === 'block' ? FAILURE_REASON : '',
-        error: checkError,
-        durationMs: elapsed(),
-      };
+      return applyStartTokenPolicy(
+        {
+          ...base,
+          decision,
+          verified: false,
+          basis: 'failure',
+          codes: [],
+          reason: decision === 'block' ? FAILURE_REASON : '',
+          error: checkError,
+          durationMs: elapsed(),
+        },
+        signedProblem,
+        invalidStartToken,
+      );
     }
 
     const decision: Decision = response.stopQueue ? 'review' : response.allow ? 'allow' : 'block';
@@ -145,7 +163,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       verdict.requestId = response.id;
       verdict.dashboardUrl = dashboardUrl(response.id);
     }
-    return verdict;
+    return applyStartTokenPolicy(verdict, signedProblem, invalidStartToken);
   }
 
   return {
