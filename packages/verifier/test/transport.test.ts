@@ -60,7 +60,7 @@ describe('callJson', () => {
     handler = () => {};
     const { ms, error } = await timed(call({ timeoutMs: 200 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(ms).toBeLessThan(200 + 150);
+    expect(ms).toBeLessThan(200 + 250);
   });
 
   it('gives up at the deadline when the body stalls half-way', async () => {
@@ -70,14 +70,14 @@ describe('callJson', () => {
     };
     const { ms, error } = await timed(call({ timeoutMs: 200 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(ms).toBeLessThan(200 + 150);
+    expect(ms).toBeLessThan(200 + 250);
   });
 
   it('answers in time even with a fetch that ignores the abort signal', async () => {
     const stuck: typeof fetch = () => new Promise(() => {});
     const { ms, error } = await timed(call({ fetch: stuck, timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(ms).toBeLessThan(100 + 100);
+    expect(ms).toBeLessThan(100 + 250);
   });
 
   it('reports HTTP errors with their status', async () => {
