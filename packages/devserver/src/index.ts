@@ -1,4 +1,5 @@
 export { API_ERRORS, API_VERSION } from './api.js';
+export { DB_ERRORS, IP_COUNTRIES, MAX_RECORDS } from './database.js';
 export {
   DETECTOR_SCRIPT_PATH,
   DETECTOR_WRAPPER_PATH,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { answerApi, IpActivity } from './api.js';
+import { answerDatabase, RateLimiter } from './database.js';
 import {
   DETECTOR_SCRIPT_PATH,
   DETECTOR_WRAPPER_PATH,
@@ -9,7 +10,7 @@ import {
   standInWrapperSource,
 } from './detector.js';
 import { type Fault, FaultError, type FaultPath, FaultSwitch } from './faults.js';
-import { CORS_HEADERS, parseJson, readBody, recordedBody, send, sendJson } from './http.js';
+import { CORS_HEADERS, formFields, parseJson, readBody, recordedBody, send, sendJson } from './http.js';
 import { type DevServerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type RecordedRequest, Recorder } from './recorder.js';
 import { type DevServerRules, defaultRules } from './rules.js';
@@ -54,6 +55,8 @@ class RunningDevServer implements DevServer {
   readonly #tokens = new TokenStore();
   readonly #faults = new FaultSwitch();
   readonly #activity = new IpActivity();
+  readonly #limiter = new RateLimiter();
+  readonly #asked = new Set<string>();
   readonly #server = createServer();
   readonly #waits = new Set<() => void>();
   #connections = 0;
@@ -357,14 +360,46 @@ class RunningDevServer implements DevServer {
   }
 
   async #database(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      request.resume();
+      return sendJson(
+        response,
+        405,
+        { error_message: 'Use GET or POST.', error_no: 405 },
+        { allow: 'GET, POST' },
+      );
+    }
     const intake = await this.#intake(request, response, url, 'db');
     if (!intake || !(await this.#beforeAnswer(request, intake.fault))) return;
-    this.#answer(
-      response,
-      { error_message: 'The database API is not available yet.', error_no: 404 },
-      intake.fault,
+    const answer = answerDatabase(
+      { ...Object.fromEntries(url.searchParams), ...databaseFields(intake.text) },
+      {
+        rules: this.rules,
+        authKeys: this.#options.authKeys,
+        stringNumbers: this.#options.stringNumbers,
+        now: this.#options.now,
+        limits: this.#options.rateLimitPerMinute,
+        limiter: this.#limiter,
+        asked: this.#asked,
+      },
     );
+    this.#answer(response, answer, intake.fault);
   }
+}
+
+/** The fields of a database API body: form-encoded as CleanTalk expects, or a JSON object. */
+function databaseFields(text: string): Record<string, string> {
+  if (text.trim() === '') return {};
+  const json = parseJson(text);
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(json)) {
+      if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
+      else if (Array.isArray(value)) fields[name] = value.join(',');
+    }
+    return fields;
+  }
+  return formFields(text);
 }
 
 /**

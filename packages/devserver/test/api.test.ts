@@ -223,3 +223,69 @@ describe('errors', () => {
     expect(await callApi(server, message())).toMatchObject({ allow: 1 });
   });
 });
+
+describe('check_bot', () => {
+  const bot = (fields: Record<string, unknown>) => ({
+    method_name: 'check_bot',
+    auth_key: 'ct-devserver-key',
+    sender_ip: '198.51.100.7',
+    ...fields,
+  });
+
+  it('allows a token this server issued with a low, string-typed bot expectation', async () => {
+    const answer = await callApi(server, bot({ event_token: server.issueEventToken() }));
+    expect(answer).toMatchObject({ allow: 1, bot_expectation: '0.1' });
+    expect(answer.ip_frequency_24hour).toEqual(expect.any(Number));
+  });
+
+  it('rejects an unknown or absent token with a high bot expectation', async () => {
+    for (const token of ['f'.repeat(64), undefined]) {
+      const answer = await callApi(server, bot({ event_token: token }));
+      expect(answer.allow).toBe(0);
+      expect(Number(answer.bot_expectation)).toBeGreaterThan(0.9);
+    }
+  });
+
+  it('counts the requests of one sender IP in its frequency figures', async () => {
+    const ip = '198.51.100.200';
+    await callApi(server, bot({ sender_ip: ip }));
+    const answer = await callApi(server, bot({ sender_ip: ip }));
+    expect(answer).toMatchObject({ ip_frequency_24hour: 2, ip_frequency_1hour: 2, ip_frequency_10min: 2 });
+  });
+
+  it('answers KEY_NOT_FOUND for an unknown key', async () => {
+    const answer = await callApi(server, bot({ auth_key: 'wrong' }));
+    expect(answer).toMatchObject({ allow: 0, codes: 'KEY_NOT_FOUND', account_status: 0 });
+  });
+});
+
+describe('send_feedback', () => {
+  const id = (digit: string) => digit.repeat(32);
+
+  it('counts well-formed feedback items', async () => {
+    const answer = await callApi(server, {
+      method_name: 'send_feedback',
+      auth_key: 'ct-devserver-key',
+      feedback: `${id('a')}:1;${id('b')}:0;`,
+    });
+    expect(answer).toEqual({ received: 2, comment: 'OK' });
+  });
+
+  it('does not count malformed items', async () => {
+    const answer = await callApi(server, {
+      method_name: 'send_feedback',
+      auth_key: 'ct-devserver-key',
+      feedback: `${id('c')}:1;short:1;${id('d')}:2;${id('e')};;${id('f')}:0`,
+    });
+    expect(answer).toEqual({ received: 2, comment: 'OK' });
+  });
+
+  it('takes nothing with an unknown key', async () => {
+    const answer = await callApi(server, {
+      method_name: 'send_feedback',
+      auth_key: 'x',
+      feedback: `${id('a')}:1;`,
+    });
+    expect(answer).toMatchObject({ received: 0, codes: 'KEY_NOT_FOUND' });
+  });
+});

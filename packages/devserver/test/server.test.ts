@@ -1,5 +1,7 @@
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '../src/index.js';
+import { DEFAULT_AUTH_KEY, type DevServer, DevServerOptionError, startDevServer } from '../src/index.js';
 import { callApi, message } from './helpers.js';
 
 let server: DevServer;
@@ -83,3 +85,149 @@ describe('the stand-in detector scripts', () => {
     expect(source).toContain('ct_bot_detector_event_token');
   });
 });
+
+describe('control endpoints', () => {
+  it('lists the recorded requests as JSON and clears them on DELETE', async () => {
+    await callApi(server, message({ message: 'over http' }));
+    const listed = (await (await fetch(`${server.url}/__devserver/requests`)).json()) as Array<{
+      body: unknown;
+    }>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.body).toMatchObject({ message: 'over http' });
+    const cleared = await fetch(`${server.url}/__devserver/requests`, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('sets and clears a fault over HTTP, refusing an invalid one with 400', async () => {
+    const set = await fetch(`${server.url}/__devserver/fault`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 503, times: 1 }),
+    });
+    expect(await set.json()).toEqual({ fault: { status: 503, times: 1 } });
+    expect((await fetch(server.apiUrl, { method: 'POST', body: '{}' })).status).toBe(503);
+    expect((await fetch(server.apiUrl, { method: 'POST', body: '{}' })).status).toBe(200);
+
+    await fetch(`${server.url}/__devserver/fault`, { method: 'POST', body: JSON.stringify({ status: 500 }) });
+    const cleared = await fetch(`${server.url}/__devserver/fault`, { method: 'POST', body: 'null' });
+    expect(await cleared.json()).toEqual({ fault: null });
+    expect((await fetch(server.apiUrl, { method: 'POST', body: '{}' })).status).toBe(200);
+
+    const invalid = await fetch(`${server.url}/__devserver/fault`, {
+      method: 'POST',
+      body: '{"drop":"explode"}',
+    });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({ error_message: expect.stringContaining('"drop"') });
+  });
+
+  it('issues event tokens CORS-open and answers the preflight', async () => {
+    const preflight = await fetch(`${server.url}/__devserver/event-token`, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const issued = await fetch(`${server.url}/__devserver/event-token`, { method: 'POST' });
+    expect(issued.headers.get('access-control-allow-origin')).toBe('*');
+    const { event_token } = (await issued.json()) as { event_token: string };
+    expect(event_token).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers unknown paths with 404 and records nothing', async () => {
+    expect((await fetch(`${server.url}/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${server.url}/__devserver/nothing`)).status).toBe(404);
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('connections', () => {
+  it('keeps one connection alive over several requests', async () => {
+    const fresh = await startDevServer();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = await rawPost(fresh.apiUrl, JSON.stringify(message()), agent);
+        expect(answer.status).toBe(200);
+        expect(answer.headers.connection).not.toBe('close');
+      }
+      expect(fresh.connectionsAccepted).toBe(1);
+    } finally {
+      agent.destroy();
+      await fresh.close();
+    }
+  });
+
+  it('closes idle kept-alive connections on close()', async () => {
+    const fresh = await startDevServer();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      await rawPost(fresh.apiUrl, JSON.stringify(message()), agent);
+      await fresh.close();
+      await expect(rawPost(fresh.apiUrl, '{}', new Agent())).rejects.toThrow();
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers a malformed HTTP request with 400 and keeps serving', async () => {
+    const port = Number(new URL(server.url).port);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(await callApi(server, message())).toMatchObject({ allow: 1 });
+  });
+});
+
+describe('options', () => {
+  it('refuses an invalid option, naming it and the value', async () => {
+    await expect(startDevServer({ port: -1 })).rejects.toThrow(DevServerOptionError);
+    await expect(startDevServer({ port: 1.5 })).rejects.toThrow(/"port".*1\.5/);
+    await expect(startDevServer({ authKeys: 'key' as never })).rejects.toThrow(/"authKeys"/);
+    await expect(startDevServer({ rateLimitPerMinute: { ipInfo: 0 } })).rejects.toThrow(
+      /"rateLimitPerMinute\.ipInfo"/,
+    );
+  });
+
+  it('accepts only the configured keys', async () => {
+    const custom = await startDevServer({ authKeys: ['my-key'] });
+    try {
+      expect(await callApi(custom, message({ auth_key: 'my-key' }))).toMatchObject({ allow: 1 });
+      expect(await callApi(custom, message())).toMatchObject({ codes: 'KEY_NOT_FOUND' });
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('fails to start on a port already in use', async () => {
+    const port = Number(new URL(server.url).port);
+    await expect(startDevServer({ port })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+function rawPost(
+  url: string,
+  body: string,
+  agent: Agent,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
