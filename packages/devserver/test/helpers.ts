@@ -1,16 +1,33 @@
+import { request } from 'node:http';
 import { DEFAULT_AUTH_KEY, type DevServer } from '../src/index.js';
 
-/** Posts a real-time API call and returns the parsed answer. */
-export async function callApi(
-  server: DevServer,
-  body: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(server.apiUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+/**
+ * Posts a real-time API call and returns the parsed answer. Uses node:http, not `fetch`, so it
+ * also works from a happy-dom test, whose `fetch` applies the browser's CORS rules.
+ */
+export function callApi(server: DevServer, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const call = request(
+      server.apiUrl,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text) as Record<string, unknown>);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    call.on('error', reject);
+    call.end(JSON.stringify(body));
   });
-  return (await response.json()) as Record<string, unknown>;
 }
 
 /** A check_message body that passes every rule unless a field is overridden. */
