@@ -265,7 +265,7 @@ class RunningDevServer implements DevServer {
     response: ServerResponse,
     url: URL,
     kind: FaultPath,
-  ): Promise<{ text: string; fault: Fault | undefined } | undefined> {
+  ): Promise<{ text: string; fault: Fault | undefined; label: string } | undefined> {
     const body = await readBody(request, this.#options.maxBodyBytes);
     if (body.kind === 'aborted') return undefined;
     if (body.kind === 'too-large') {
@@ -288,16 +288,18 @@ class RunningDevServer implements DevServer {
       headers: request.headers,
       receivedAt: this.#options.now(),
     });
-    this.#log(`${request.method} ${url.pathname} ${methodName ?? '-'}`);
-    return { text: body.text, fault: this.#faults.take(kind) };
+    // The query is left out on purpose: the database API carries the access key there.
+    const label = `${request.method} ${url.pathname} ${methodName ?? '-'}`;
+    return { text: body.text, fault: this.#faults.take(kind), label };
   }
 
   /**
    * Applies the parts of a fault that come before the answer. Returns false when the request is
    * handled (dropped, hung, or the server closed), true when an answer should still be sent.
    */
-  async #beforeAnswer(request: IncomingMessage, fault: Fault | undefined): Promise<boolean> {
+  async #beforeAnswer(request: IncomingMessage, fault: Fault | undefined, label: string): Promise<boolean> {
     if (!fault) return true;
+    if (fault.drop) this.#log(`${label} → fault: ${fault.drop}`);
     if (fault.latencyMs && !(await this.#sleep(fault.latencyMs))) return false;
     if (fault.drop === 'reset') {
       request.socket.resetAndDestroy();
@@ -312,8 +314,14 @@ class RunningDevServer implements DevServer {
   }
 
   /** Sends an API answer, or the fault's replacement for it. */
-  #answer(response: ServerResponse, answer: unknown, fault: Fault | undefined): void {
+  #answer(
+    response: ServerResponse,
+    answer: Record<string, unknown>,
+    fault: Fault | undefined,
+    label: string,
+  ): void {
     const status = fault?.status ?? 200;
+    this.#log(`${label} → ${fault ? `fault: ${JSON.stringify(fault)}` : summary(answer)}`);
     const json = 'application/json; charset=utf-8';
     const body = fault?.body;
     if (body === undefined && status >= 400) {
@@ -347,7 +355,7 @@ class RunningDevServer implements DevServer {
       );
     }
     const intake = await this.#intake(request, response, url, 'api');
-    if (!intake || !(await this.#beforeAnswer(request, intake.fault))) return;
+    if (!intake || !(await this.#beforeAnswer(request, intake.fault, intake.label))) return;
     const answer = answerApi(parseJson(intake.text), {
       rules: this.rules,
       authKeys: this.#options.authKeys,
@@ -356,7 +364,7 @@ class RunningDevServer implements DevServer {
       now: this.#options.now,
       activity: this.#activity,
     });
-    this.#answer(response, answer, intake.fault);
+    this.#answer(response, answer, intake.fault, intake.label);
   }
 
   async #database(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -370,7 +378,7 @@ class RunningDevServer implements DevServer {
       );
     }
     const intake = await this.#intake(request, response, url, 'db');
-    if (!intake || !(await this.#beforeAnswer(request, intake.fault))) return;
+    if (!intake || !(await this.#beforeAnswer(request, intake.fault, intake.label))) return;
     const answer = answerDatabase(
       { ...Object.fromEntries(url.searchParams), ...databaseFields(intake.text) },
       {
@@ -383,8 +391,22 @@ class RunningDevServer implements DevServer {
         asked: this.#asked,
       },
     );
-    this.#answer(response, answer, intake.fault);
+    this.#answer(response, answer, intake.fault, intake.label);
   }
+}
+
+/** A short, key-free description of an answer for the log. */
+function summary(answer: Record<string, unknown>): string {
+  if (typeof answer.codes === 'string') return `allow ${answer.allow ?? '-'} ${answer.codes}`;
+  if (typeof answer.error_message === 'string') return `error ${answer.error_no}: ${answer.error_message}`;
+  if (typeof answer.received === 'number') return `received ${answer.received}`;
+  if (typeof answer.data === 'string') return answer.data;
+  if (typeof answer.data === 'object' && answer.data !== null && 'valid' in answer.data) {
+    return `valid ${answer.data.valid}`;
+  }
+  if (typeof answer.data === 'object' && answer.data !== null)
+    return `${Object.keys(answer.data).length} record(s)`;
+  return 'answered';
 }
 
 /** The fields of a database API body: form-encoded as CleanTalk expects, or a JSON object. */
