@@ -1,3 +1,22 @@
+export type { BotVerdict, CheckBotRequest, IpFrequency } from './check-bot.js';
+export type {
+  BatchOptions,
+  DatabaseCallOptions,
+  DatabaseProgress,
+  DatabaseReport,
+  RecordResult,
+  RecordStatus,
+} from './database/batch.js';
+export type { CheckKeyOptions, KeyStatus } from './database/check-key.js';
+export type { IpInfoData, IpInfoOptions, IpInfoReport, IpInfoResult } from './database/ip-info.js';
+export type { RecordType } from './database/records.js';
+export type { RetryOptions } from './database/retry.js';
+export type {
+  SpamCheckData,
+  SpamCheckOptions,
+  SpamCheckReport,
+  SpamCheckResult,
+} from './database/spam-check.js';
 export {
   ApiError,
   type CheckError,
@@ -10,6 +29,7 @@ export {
   SubmissionError,
   TimeoutError,
 } from './errors.js';
+export type { FeedbackItem, FeedbackOptions, FeedbackResult, RejectedFeedback } from './feedback.js';
 export { isSecretHeader, scrubHeaders } from './headers.js';
 export {
   DEFAULT_DATABASE_ENDPOINT,

@@ -44,24 +44,7 @@ export interface BuildContext {
 export function buildCheckRequest(submission: Submission, context: BuildContext): CheckRequest {
   const { signals } = context;
   const headers = submission.headers;
-  const refererHeader = httpUrl(getHeader(headers, 'referer'));
-  const pageUrl =
-    httpUrl(typeof submission.pageUrl === 'string' ? submission.pageUrl : undefined) ??
-    signals.pageUrl ??
-    refererHeader;
-  const referrer = signals.referrer ?? (signals.pageUrl ? undefined : refererHeader);
-  const userAgent = getHeader(headers, 'user-agent');
-
-  const senderInfo: Record<string, unknown> = {
-    REFERRER: referrer ?? '',
-    // Older CleanTalk servers and the official PHP library read this spelling.
-    REFFERRER: referrer ?? '',
-    USER_AGENT: userAgent ?? '',
-    page_url: pageUrl ?? '',
-  };
-  if (signals.timeZone) senderInfo.timezone = signals.timeZone;
-  if (context.startTime.problem) senderInfo.start_time_problem = context.startTime.problem;
-  if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
+  const { pageUrl, senderInfo } = describePage(submission, signals, context.startTime);
 
   const postInfo: Record<string, unknown> = {
     comment_type: commentType(submission.commentType, context.method),
@@ -91,6 +74,37 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
   assign(request, 'x_forwarded_for', getHeader(headers, 'x-forwarded-for'));
   assign(request, 'x_real_ip', getHeader(headers, 'x-real-ip'));
   return request;
+}
+
+/**
+ * The page the form was on and `sender_info` (referrer, user agent, page URL, time zone), from the
+ * submission, the widget's fields and the request headers. Shared by every check method.
+ */
+export function describePage(
+  submission: Submission,
+  signals: ClientSignals,
+  startTime: StartTime,
+): { pageUrl?: string; senderInfo: Record<string, unknown> } {
+  const headers = submission.headers;
+  const refererHeader = httpUrl(getHeader(headers, 'referer'));
+  const pageUrl =
+    httpUrl(typeof submission.pageUrl === 'string' ? submission.pageUrl : undefined) ??
+    signals.pageUrl ??
+    refererHeader;
+  const referrer = signals.referrer ?? (signals.pageUrl ? undefined : refererHeader);
+  const userAgent = getHeader(headers, 'user-agent');
+
+  const senderInfo: Record<string, unknown> = {
+    REFERRER: referrer ?? '',
+    // Older CleanTalk servers and the official PHP library read this spelling.
+    REFFERRER: referrer ?? '',
+    USER_AGENT: userAgent ?? '',
+    page_url: pageUrl ?? '',
+  };
+  if (signals.timeZone) senderInfo.timezone = signals.timeZone;
+  if (startTime.problem) senderInfo.start_time_problem = startTime.problem;
+  if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
+  return pageUrl ? { pageUrl, senderInfo } : { senderInfo };
 }
 
 function commentType(value: unknown, method: CheckMethod): string {

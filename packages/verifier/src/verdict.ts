@@ -20,7 +20,7 @@ export interface Verdict {
    */
   basis: 'cleantalk' | 'honeypot' | 'failure';
   /** The CleanTalk method that was called. */
-  method: CheckMethod;
+  method: CheckMethod | 'check_bot';
   /** CleanTalk's codes, e.g. `['FORBIDDEN', 'BL']`. Unknown codes are kept. Empty when not verified. */
   codes: string[];
   /** Plain text safe to show the visitor: no HTML, no `***`. Empty when allowed. */

@@ -1,4 +1,10 @@
+import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js';
+import type { DatabaseContext } from './database/call.js';
+import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
+import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
+import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
+import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { buildCheckRequest, type CheckMethod } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
@@ -36,6 +42,25 @@ export interface Verifier {
   checkMessage(submission: Submission): Promise<Verdict>;
   /** Checks a registration, sign-up, order or poll (`check_newuser`). */
   checkNewUser(submission: Submission): Promise<Verdict>;
+  /**
+   * Checks a form with no text (log-in, search, newsletter) by the bot detector's token alone
+   * (`check_bot`). Same decisions, fail mode and deadline as the other checks.
+   */
+  checkBot(submission: Submission): Promise<BotVerdict>;
+  /**
+   * Tells CleanTalk which decisions were right or wrong (`send_feedback`), in batches. Never throws
+   * for ill-formed items or upstream failures: see `rejected` and `error`.
+   */
+  sendFeedback(items: readonly FeedbackItem[], options?: FeedbackOptions): Promise<FeedbackResult>;
+  /**
+   * Checks emails and IPs against CleanTalk's spam database (`spam_check`), 1000 a call, waiting
+   * out rate limits and "In progress" answers within bounds. One result per record, in order.
+   */
+  spamCheck(records: readonly string[], options?: SpamCheckOptions): Promise<SpamCheckReport>;
+  /** Looks up the country of IPs (`ip_info`), 1000 a call. One result per IP, in order. */
+  ipInfo(ips: readonly string[], options?: IpInfoOptions): Promise<IpInfoReport>;
+  /** Validates the access key without spending a check (`notice_paid_till`). */
+  checkKey(options?: CheckKeyOptions): Promise<KeyStatus>;
 }
 
 const LOG_INTERVAL_MS = 60_000;
@@ -66,7 +91,14 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     }
   }
 
-  async function check(method: CheckMethod, submission: Submission): Promise<Verdict> {
+  const database: DatabaseContext = {
+    authKey: resolved.authKey,
+    endpoint: resolved.databaseEndpoint,
+    fetch: resolved.fetch,
+    retries: resolved.retries,
+  };
+
+  async function check(method: CheckMethod | 'check_bot', submission: Submission): Promise<Verdict> {
     const started = performance.now();
     if (!submission || typeof submission !== 'object') {
       throw new TypeError('check expects a submission object with at least { ip }');
@@ -106,16 +138,20 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       };
     }
 
-    const request = buildCheckRequest(submission, {
-      method,
-      authKey: resolved.authKey,
-      responseLang: resolved.responseLang,
-      ip,
-      signals,
-      startTime,
-    });
+    const request =
+      method === 'check_bot'
+        ? buildBotRequest(submission, { authKey: resolved.authKey, ip, signals, startTime })
+        : buildCheckRequest(submission, {
+            method,
+            authKey: resolved.authKey,
+            responseLang: resolved.responseLang,
+            ip,
+            signals,
+            startTime,
+          });
 
     let response: CheckResponse;
+    let botAnswer: ReturnType<typeof readBotAnswer> = {};
     try {
       const body = await callJson({
         fetch: resolved.fetch,
@@ -127,6 +163,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         what: `CleanTalk ${method}`,
       });
       response = parseCheckResponse(body);
+      if (method === 'check_bot') botAnswer = readBotAnswer(body);
     } catch (error) {
       const checkError = asCheckError(error, method);
       report(checkError);
@@ -158,6 +195,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       inactive: response.inactive,
       flags: pickFlags(response),
       durationMs: elapsed(),
+      ...botAnswer,
     };
     if (response.id) {
       verdict.requestId = response.id;
@@ -169,6 +207,22 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   return {
     checkMessage: (submission) => check('check_message', submission),
     checkNewUser: (submission) => check('check_newuser', submission),
+    checkBot: (submission) => check('check_bot', submission) as Promise<BotVerdict>,
+    sendFeedback: (items, feedbackOptions) =>
+      sendFeedback(
+        {
+          authKey: resolved.authKey,
+          endpoint: resolved.endpoint,
+          fetch: resolved.fetch,
+          timeoutMs: resolved.timeoutMs,
+          retries: resolved.retries,
+        },
+        items,
+        feedbackOptions,
+      ),
+    spamCheck: (records, spamCheckOptions) => spamCheck(database, records, spamCheckOptions),
+    ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
+    checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
   };
 }
 
@@ -199,7 +253,7 @@ function pickFlags(response: CheckResponse): Verdict['flags'] {
   return flags;
 }
 
-function asCheckError(error: unknown, method: CheckMethod): CheckError {
+function asCheckError(error: unknown, method: string): CheckError {
   if (error instanceof CtProtectedFormError && error.name !== 'CtProtectedFormError')
     return error as CheckError;
   // A custom fetch threw something unexpected: still a verdict, never a crash.
