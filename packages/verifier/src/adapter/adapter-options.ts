@@ -1,0 +1,62 @@
+import { OptionsError } from '../errors.js';
+import { describe } from '../options.js';
+import type { StartTokenVerifier } from '../start-token.js';
+import type { StartTokens } from '../start-tokens/start-tokens.js';
+import { type CreateVerifierOptions, createVerifier, type Verifier } from '../verifier.js';
+import { type ProtectedRouteConfig, type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
+import { canIssue, DEFAULT_START_TOKEN_PATH } from './start-token-endpoint.js';
+
+/** Options every adapter takes: the verifier's own options, plus how routes are protected. */
+export interface AdapterOptions extends CreateVerifierOptions {
+  /**
+   * Signed start tokens from `createStartTokens()`. The verifier checks `ct_start_token` with them,
+   * and the adapter serves fresh tokens at {@link AdapterOptions.startTokenPath}.
+   */
+  startTokens?: StartTokens | StartTokenVerifier;
+  /**
+   * The path of the `GET` route answering `{"token":"…"}` that the widget's `start-token-url`
+   * points at; `false` serves none (e.g. when pages carry the token in `start-token`). Only served
+   * when `startTokens` can issue.
+   * @default '/ct-protected-form/start-token'
+   */
+  startTokenPath?: string | false;
+  /** The route configuration every protected route starts from. @default { method: 'check_message' } */
+  defaults?: ProtectedRouteConfig;
+}
+
+/** Adapter options after validation, with the verifier created. */
+export interface ResolvedAdapterOptions {
+  verifier: Verifier;
+  /** Set when tokens can be issued and the route is enabled. */
+  startTokenRoute?: { path: string; tokens: StartTokens };
+  defaults: ResolvedRouteConfig;
+}
+
+/** Validates adapter options and creates the verifier, throwing an `OptionsError` that names the option. */
+export function resolveAdapterOptions(options: AdapterOptions): ResolvedAdapterOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new OptionsError('options', `expected an object, got ${describe(options)}`);
+  }
+  const { startTokenPath, defaults, ...verifierOptions } = options;
+  const verifier = createVerifier(verifierOptions);
+  const resolved: ResolvedAdapterOptions = {
+    verifier,
+    defaults: resolveRouteConfig(defaults, undefined, 'defaults'),
+  };
+  const path = startTokenPath ?? DEFAULT_START_TOKEN_PATH;
+  if (path !== false && (typeof path !== 'string' || !/^\/[\w\-./~]{0,200}$/.test(path))) {
+    throw new OptionsError(
+      'startTokenPath',
+      `expected an absolute path like '/start-token' or false, got ${describe(path)}`,
+    );
+  }
+  if (options.startTokens !== undefined) {
+    if (typeof options.startTokens?.verify !== 'function') {
+      throw new OptionsError('startTokens', 'expected the object createStartTokens() returns');
+    }
+    if (path !== false && canIssue(options.startTokens)) {
+      resolved.startTokenRoute = { path, tokens: options.startTokens };
+    }
+  }
+  return resolved;
+}
