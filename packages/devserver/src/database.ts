@@ -26,7 +26,7 @@ export const IP_COUNTRIES: Readonly<Record<string, readonly [code: string, name:
   '9.9.9.9': ['CH', 'Switzerland'],
   '77.88.8.8': ['RU', 'Russia'],
   '84.200.69.80': ['DE', 'Germany'],
-  '2a02:6b8::feed:0ff': ['RU', 'Russia'],
+  '2a02:6b8::feed:ff': ['RU', 'Russia'],
 };
 
 /** Fixed timestamps, so answers are the same on every run. */

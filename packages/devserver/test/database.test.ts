@@ -174,6 +174,16 @@ describe('ip_info', () => {
   });
 });
 
+describe('ip_info with IPv6', () => {
+  it('finds a known IPv6 address written in another notation', async () => {
+    clock += 60_000;
+    const answer = await get({ method_name: 'ip_info', ...key, ip: '2A02:06B8:0:0:0:0:FEED:00FF' });
+    expect(answer.data).toEqual({
+      '2A02:06B8:0:0:0:0:FEED:00FF': { country_code: 'RU', country_name: 'Russia' },
+    });
+  });
+});
+
 describe('notice_paid_till', () => {
   it('says an accepted key is valid and any other key is not', async () => {
     const valid = await get({ method_name: 'notice_paid_till', ...key });
