@@ -197,6 +197,20 @@ describe('Fastify plugin', () => {
     });
   });
 
+  it('runs a token-only check_bot for forms without text', async () => {
+    const { app, seen } = await build({}, {}, { method: 'check_bot' });
+    const token = devserver.issueEventToken();
+    await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: FORM,
+      payload: urlencoded({ ...contactForm(), [FIELDS.eventToken]: token }),
+    });
+    expect(seen[0]?.verdict).toMatchObject({ method: 'check_bot', decision: 'allow' });
+    expect(devserver.lastRequest('check_bot')?.body).toMatchObject({ event_token: token });
+    expect(devserver.lastRequest('check_bot')?.body).not.toHaveProperty('message');
+  });
+
   it('offers a preHandler for routes that prefer to add it themselves', async () => {
     app = Fastify();
     await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });

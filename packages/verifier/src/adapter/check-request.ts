@@ -42,9 +42,14 @@ export async function checkRequest(
   if (input.headers) submission.headers = input.headers;
   if (route.commentType) submission.commentType = route.commentType;
   try {
-    return route.method === 'check_newuser'
-      ? await verifier.checkNewUser(submission)
-      : await verifier.checkMessage(submission);
+    switch (route.method) {
+      case 'check_newuser':
+        return await verifier.checkNewUser(submission);
+      case 'check_bot':
+        return await verifier.checkBot(submission);
+      default:
+        return await verifier.checkMessage(submission);
+    }
   } catch (error) {
     if (error instanceof SubmissionError && error.field === 'ip') {
       throw new RequestError(

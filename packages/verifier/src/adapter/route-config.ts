@@ -2,7 +2,7 @@ import { OptionsError } from '../errors.js';
 import { describe } from '../options.js';
 
 /** The CleanTalk method a protected route calls. */
-export type ProtectedMethod = 'check_message' | 'check_newuser';
+export type ProtectedMethod = 'check_message' | 'check_newuser' | 'check_bot';
 
 /** Which body fields hold what CleanTalk looks at. */
 export interface FieldMap {
@@ -26,7 +26,8 @@ export interface FieldMap {
 export interface ProtectedRouteConfig {
   /**
    * `check_message` for anything with text (comments, contact forms, reviews), `check_newuser` for
-   * registrations, sign-ups and orders.
+   * registrations, sign-ups and orders, `check_bot` for forms without text (log-in, search,
+   * newsletter): a bot-detector-token-only check.
    * @default 'check_message'
    */
   method?: ProtectedMethod;
@@ -51,7 +52,7 @@ export const DEFAULT_ROUTE_CONFIG: ResolvedRouteConfig = {
   fields: { email: 'email', nickname: 'name', message: ['message'], phone: 'phone' },
 };
 
-const METHODS: readonly ProtectedMethod[] = ['check_message', 'check_newuser'];
+const METHODS: readonly ProtectedMethod[] = ['check_message', 'check_newuser', 'check_bot'];
 const FIELD_NAME = /^[^\s]{1,200}$/;
 
 /**
