@@ -1,0 +1,187 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { lastBody, type RunningSite, startSite } from './harness.js';
+
+const POST_TITLE = 'Growing tomatoes on a small balcony';
+
+let browser: Browser;
+let site: RunningSite;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  site = await startSite();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  await site.close();
+});
+
+async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  return context.newPage();
+}
+
+/** Opens the post the way a reader does: from the front page, so the post page has a referrer. */
+async function openPost(page: Page): Promise<void> {
+  await page.goto(`${site.url}/`);
+  await page.click(`text=${POST_TITLE}`);
+  await page.waitForURL(/\/posts\/tomatoes-on-a-balcony$/);
+}
+
+/** Waits until `<ct-protected-form>` has the detector's token (its `ready` promise). */
+async function widgetReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => customElements.get('ct-protected-form') !== undefined);
+  await page.evaluate(
+    () => document.querySelector<HTMLElement & { ready: Promise<void> }>('ct-protected-form')?.ready,
+  );
+}
+
+async function fillComment(page: Page, values: { name: string; email: string; message: string }) {
+  await page.fill('input[name=name]', values.name);
+  await page.fill('input[name=email]', values.email);
+  await page.fill('textarea[name=message]', values.message);
+}
+
+/** Clicks a submit button and returns the status of the POST's answer. */
+async function submit(page: Page, path: string, button = 'form button[type=submit]'): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'POST'),
+    page.click(button),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+describe('a visitor with JavaScript', () => {
+  it('comments after a few seconds, and CleanTalk gets the token, the timing, the browser and no cookie', async () => {
+    const page = await newPage();
+    await context!.addCookies([{ name: 'session', value: 'session-secret-value', url: site.url }]);
+    await openPost(page);
+    const openedAt = Date.now();
+    await widgetReady(page);
+
+    await page.waitForTimeout(3_500); // reading the post
+    await page.type('input[name=name]', 'Ada', { delay: 20 });
+    await page.type('input[name=email]', 'ada@example.com', { delay: 20 });
+    await page.type('textarea[name=message]', 'Cherry tomatoes did best in my windy corner.', { delay: 10 });
+    expect(await submit(page, '/comments')).toBe(303);
+    const submittedAt = Date.now();
+
+    await page.waitForURL(/#comment-\d+$/);
+    await expect(page.textContent('.comment-list')).resolves.toContain(
+      'Cherry tomatoes did best in my windy corner.',
+    );
+
+    const body = lastBody(site.devserver, 'check_message');
+    expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.event_token_enabled).toBe(1);
+    expect(body.js_on).toBe(1);
+    expect(body.submit_time).toBeGreaterThanOrEqual(3);
+    expect(body.submit_time).toBeLessThanOrEqual(Math.ceil((submittedAt - openedAt) / 1000) + 1);
+
+    const senderInfo = JSON.parse(body.sender_info as string);
+    expect(senderInfo.USER_AGENT).toBe(await page.evaluate(() => navigator.userAgent));
+    expect(senderInfo.REFERRER).toBe(`${site.url}/`);
+    expect(senderInfo.page_url).toBe(`${site.url}/posts/tomatoes-on-a-balcony`);
+
+    // The browser did send the cookie to the site; CleanTalk never sees it.
+    expect(await page.evaluate(() => document.cookie)).toContain('session=session-secret-value');
+    const headers = JSON.parse(body.all_headers as string);
+    expect(Object.keys(headers).map((name) => name.toLowerCase())).not.toContain('cookie');
+    expect(body.all_headers).not.toContain('session-secret-value');
+    expect(headers['user-agent'] ?? headers['User-Agent']).toBe(senderInfo.USER_AGENT);
+  });
+
+  it('is blocked as a blacklisted sender, sees the reason, and gets everything typed back', async () => {
+    const page = await newPage();
+    await openPost(page);
+    await widgetReady(page);
+    const typed = {
+      name: 'Eve <b>"bold"</b>',
+      email: 'stop_email@example.com',
+      message: 'Buy <a href="https://spam.example">cheap</a> seeds & more',
+    };
+    await fillComment(page, typed);
+    expect(await submit(page, '/comments')).toBe(403);
+
+    await expect(page.textContent('.notice-error .reason')).resolves.toBe('Forbidden. Sender blacklisted.');
+    expect(await page.inputValue('input[name=name]')).toBe(typed.name);
+    expect(await page.inputValue('input[name=email]')).toBe(typed.email);
+    expect(await page.inputValue('textarea[name=message]')).toBe(typed.message);
+    expect(await page.locator('a[href="https://spam.example"]').count()).toBe(0);
+    expect(lastBody(site.devserver, 'check_message').sender_email).toBe('stop_email@example.com');
+
+    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    await expect(page.textContent('#comments h2')).resolves.toBe('0 comments');
+  });
+
+  it('is held for moderation, and approving it publishes it and tells CleanTalk', async () => {
+    const page = await newPage();
+    await openPost(page);
+    await widgetReady(page);
+    await fillComment(page, {
+      name: 'Max',
+      email: 'max@example.com',
+      message: 'moderate_me: which pot size?',
+    });
+    expect(await submit(page, '/comments')).toBe(303);
+    await expect(page.textContent('.respond .notice-ok')).resolves.toContain('held for moderation');
+    await expect(page.textContent('.comment-list')).resolves.not.toContain('which pot size?');
+
+    await page.goto(`${site.url}/moderation`);
+    const item = page.locator('.queue-item', { hasText: 'which pot size?' });
+    const requestId = (await item.locator('code').textContent())?.trim();
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await submit(page, '/moderation/comments/1', '.queue-item button.approve')).toBe(303);
+    await expect(page.textContent('.notice-ok')).resolves.toContain('CleanTalk was told it was not spam');
+
+    expect(lastBody(site.devserver, 'send_feedback').feedback).toBe(`${requestId}:1;`);
+    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    await expect(page.textContent('.comment-list')).resolves.toContain('moderate_me: which pot size?');
+  });
+
+  it('signs up, checked with check_newuser and the detector token', async () => {
+    const page = await newPage();
+    await page.goto(`${site.url}/signup`);
+    await widgetReady(page);
+    await page.fill('input[name=name]', 'Grace');
+    await page.fill('input[name=email]', 'grace@example.com');
+    expect(await submit(page, '/signup')).toBe(200);
+    await expect(page.textContent('main')).resolves.toContain('Welcome, Grace!');
+    const body = lastBody(site.devserver, 'check_newuser');
+    expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.js_on).toBe(1);
+  });
+});
+
+describe('a visitor without JavaScript', () => {
+  it('can still submit; the verdict says JavaScript was off and the page shows why', async () => {
+    const page = await newPage({ javaScriptEnabled: false });
+    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    await fillComment(page, {
+      name: 'Lynx',
+      email: 'lynx@example.com',
+      message: 'Text-mode browsers grow tomatoes too.',
+    });
+    expect(await submit(page, '/comments')).toBe(403);
+
+    await expect(page.textContent('.notice-error .reason')).resolves.toBe(
+      'Forbidden. Please enable JavaScript.',
+    );
+    expect(await page.inputValue('textarea[name=message]')).toBe('Text-mode browsers grow tomatoes too.');
+    const body = lastBody(site.devserver, 'check_message');
+    expect(body.js_on).toBe(0);
+    expect(body.event_token_enabled).toBe(0);
+    expect(body.event_token).toBeUndefined();
+    expect(site.devserver.detectorLoads).toBe(0);
+  });
+});

@@ -1,0 +1,101 @@
+import { createStartTokens, createVerifier, type FailMode } from '@ct-protected-form/verifier';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppContext } from './context.js';
+import { Store } from './db.js';
+import { registerFormParser } from './form.js';
+import { assetRoutes, WIDGET_SCRIPT_URL } from './routes/assets.js';
+import { logRoutes } from './routes/log.js';
+import { moderationRoutes } from './routes/moderation.js';
+import { postRoutes } from './routes/posts.js';
+import { signupRoutes } from './routes/signup.js';
+import { notFoundPage } from './views/not-found.js';
+
+/** Where the widget fetches its signed start token. */
+export const START_TOKEN_PATH = '/ct-protected-form/start-token';
+
+/** Everything the app needs to run; `main.ts` builds it from the environment. */
+export interface AppConfig {
+  /** The CleanTalk access key. Sent to CleanTalk and nowhere else. */
+  authKey: string;
+  /**
+   * CleanTalk's real-time API (`api2.0`), or a devserver's.
+   * @default 'https://moderate.cleantalk.org/api2.0'
+   */
+  endpoint?: string | undefined;
+  /**
+   * The bot detector's script, CleanTalk's or a devserver's stand-in.
+   * @default 'https://fd.cleantalk.org/ct-bot-detector-wrapper.js'
+   */
+  detectorSrc?: string | undefined;
+  /** Secret for signed start tokens, at least 32 bytes. */
+  startTokenSecret: string;
+  /**
+   * The SQLite file. Without one, the data lives in memory and is gone when the app stops.
+   * @default undefined
+   */
+  dataFile?: string | undefined;
+  /**
+   * What a check decides when CleanTalk cannot be reached.
+   * @default 'review' (hold for moderation: nothing is lost, nothing unchecked is published)
+   */
+  failMode?: FailMode | undefined;
+  /**
+   * Show CleanTalk dashboard links for request ids in the log (useful with a real key only).
+   * @default false
+   */
+  dashboardLinks?: boolean | undefined;
+  /** Fastify's logger option. @default false */
+  logger?: FastifyServerOptions['logger'];
+  /** Fastify's `trustProxy`: set it when the app runs behind a reverse proxy. @default false */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+}
+
+/**
+ * Builds the example site: a blog whose comment and sign-up forms are protected by
+ * `<ct-protected-form>` in the page and checked with CleanTalk on the server. Not listening yet:
+ * call `app.listen()`, or `app.inject()` in tests.
+ */
+export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  const app = Fastify({ logger: config.logger ?? false, trustProxy: config.trustProxy ?? false });
+  const startTokens = createStartTokens({ secrets: [config.startTokenSecret] });
+  const verifier = createVerifier({
+    authKey: config.authKey,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.failMode ? { failMode: config.failMode } : {}),
+    startTokens,
+    // Configuration problems (a wrong key, CleanTalk unreachable) go to the app's log.
+    logger: { warn: (message) => app.log.warn(message), error: (message) => app.log.error(message) },
+  });
+  const store = await Store.open({ file: config.dataFile });
+  app.addHook('onClose', async () => store.close());
+  registerFormParser(app);
+
+  const context: AppContext = {
+    store,
+    verifier,
+    site: { name: 'Balcony Gardener', widgetScriptUrl: WIDGET_SCRIPT_URL },
+    protection: {
+      detectorSrc: config.detectorSrc ?? 'https://fd.cleantalk.org/ct-bot-detector-wrapper.js',
+      startTokenUrl: START_TOKEN_PATH,
+    },
+    dashboardLinks: config.dashboardLinks ?? false,
+    sendFeedback: async (requestId, spam) => {
+      const result = await verifier.sendFeedback([{ requestId, spam }]);
+      if (!result.complete) app.log.warn({ code: result.error?.code }, 'feedback not sent to CleanTalk');
+      return result.complete && result.received > 0;
+    },
+  };
+
+  app.get(START_TOKEN_PATH, async (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ token: await startTokens.issue() }),
+  );
+  assetRoutes(app);
+  postRoutes(app, context);
+  signupRoutes(app, context);
+  moderationRoutes(app, context);
+  logRoutes(app, context);
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).type('text/html').send(notFoundPage(context.site)),
+  );
+  return app;
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { check } from '../check.js';
+import { findPost, POSTS, postText } from '../content.js';
+import type { AppContext } from '../context.js';
+import { readFields, validateFields } from '../form.js';
+import { blockedPage } from '../views/blocked.js';
+import { commentForm, notice } from '../views/forms.js';
+import { indexPage, postPage } from '../views/posts.js';
+
+/** Approved comments sent along as relevance context. */
+const CONTEXT_COMMENTS = 5;
+
+export function postRoutes(app: FastifyInstance, context: AppContext): void {
+  const { store, site, protection } = context;
+
+  app.get('/', async (_request, reply) => {
+    const posts = POSTS.map((post) => ({ post, comments: store.comments(post.slug).length }));
+    return reply.type('text/html').send(indexPage(site, posts));
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: { held?: string } }>(
+    '/posts/:slug',
+    async (request, reply) => {
+      const post = findPost(request.params.slug);
+      if (!post) return reply.callNotFound();
+      return reply.type('text/html').send(
+        postPage(site, {
+          post,
+          comments: store.comments(post.slug),
+          protection,
+          held: request.query.held !== undefined,
+        }),
+      );
+    },
+  );
+
+  app.post('/comments', async (request, reply) => {
+    const values = readFields(request.body, ['post', 'name', 'email', 'message']);
+    const post = findPost(values.post);
+    if (!post) return reply.callNotFound();
+
+    const problem = validateFields(values);
+    if (problem) {
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(
+          postPage(site, {
+            post,
+            comments: store.comments(post.slug),
+            protection,
+            values,
+            formNotice: notice('error', problem),
+          }),
+        );
+    }
+
+    const verdict = await check(context, request, {
+      form: 'comment',
+      method: 'check_message',
+      name: values.name,
+      email: values.email,
+      message: values.message,
+      relevance: {
+        pageText: postText(post),
+        approvedMessages: store.approvedMessages(post.slug, CONTEXT_COMMENTS),
+      },
+    });
+
+    if (verdict.decision === 'block') {
+      return reply
+        .code(403)
+        .type('text/html')
+        .send(
+          blockedPage(site, {
+            title: 'Your comment was not published',
+            reason: verdict.reason,
+            requestId: verdict.requestId,
+            form: commentForm(protection, post, values),
+            backHref: `/posts/${post.slug}`,
+            backText: `Back to “${post.title}”`,
+          }),
+        );
+    }
+
+    const comment = store.addComment({
+      postSlug: post.slug,
+      name: values.name,
+      email: values.email,
+      message: values.message,
+      status: verdict.decision === 'allow' ? 'approved' : 'pending',
+      requestId: verdict.requestId ?? null,
+    });
+    // Post/Redirect/Get: reloading the page does not send the comment again.
+    const target =
+      comment.status === 'approved'
+        ? `/posts/${post.slug}#comment-${comment.id}`
+        : `/posts/${post.slug}?held=${comment.id}#respond`;
+    return reply.redirect(target, 303);
+  });
+}

@@ -1,0 +1,63 @@
+import { findPost } from '../content.js';
+import type { Comment, User } from '../db.js';
+import { notice } from './forms.js';
+import { html, type SafeHtml } from './html.js';
+import { formatTime, page, type Site } from './layout.js';
+
+export interface ModerationPageOptions {
+  comments: readonly Comment[];
+  users: readonly User[];
+  /** The outcome of the last action, shown once. */
+  flash?: { kind: 'ok' | 'warning'; text: string } | undefined;
+}
+
+/**
+ * The moderation queue: what CleanTalk asked to hold (`stop_queue`) or could not check. Approving
+ * or rejecting also tells CleanTalk (feedback), which trains the filter for this site.
+ */
+export function moderationPage(site: Site, options: ModerationPageOptions): string {
+  const empty = options.comments.length === 0 && options.users.length === 0;
+  return page(site, {
+    title: 'Moderation',
+    main: html`<h1>Moderation queue</h1>
+${options.flash ? notice(options.flash.kind, options.flash.text) : ''}
+${empty ? html`<p class="empty">Nothing is waiting for moderation.</p>` : ''}
+${
+  options.comments.length > 0
+    ? html`<h2>Comments</h2>
+<ul class="queue">${options.comments.map(commentEntry)}</ul>`
+    : ''
+}
+${
+  options.users.length > 0
+    ? html`<h2>Sign-ups</h2>
+<ul class="queue">${options.users.map(userEntry)}</ul>`
+    : ''
+}`,
+  });
+}
+
+function commentEntry(comment: Comment): SafeHtml {
+  const post = findPost(comment.postSlug);
+  return html`<li class="card queue-item" id="pending-comment-${comment.id}">
+  <p class="meta"><strong>${comment.name}</strong> &lt;${comment.email}&gt; · ${formatTime(comment.createdAt)} · on
+    <a href="/posts/${comment.postSlug}">${post?.title ?? comment.postSlug}</a></p>
+  <div class="comment-text">${comment.message.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+  ${actions(`/moderation/comments/${comment.id}`, comment.requestId)}
+</li>`;
+}
+
+function userEntry(user: User): SafeHtml {
+  return html`<li class="card queue-item" id="pending-user-${user.id}">
+  <p class="meta"><strong>${user.name}</strong> &lt;${user.email}&gt; · ${formatTime(user.createdAt)}</p>
+  ${actions(`/moderation/users/${user.id}`, user.requestId)}
+</li>`;
+}
+
+function actions(action: string, requestId: string | null): SafeHtml {
+  return html`<form class="actions" method="post" action="${action}">
+  <button name="action" value="approve" class="approve">Approve</button>
+  <button name="action" value="reject" class="reject">Reject as spam</button>
+  <span class="meta">${requestId ? html`check <code>${requestId}</code>` : 'not checked by CleanTalk'}</span>
+</form>`;
+}

@@ -1,0 +1,234 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, lastBody, postForm, startHarness, widgetFields } from './helpers.js';
+
+const POST = 'tomatoes-on-a-balcony';
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+function comment(fields: Record<string, string> = {}, hidden = widgetFields(harness.devserver)) {
+  return postForm(harness.app, '/comments', {
+    post: POST,
+    name: 'Ada',
+    email: 'ada@example.com',
+    message: 'My cherry tomatoes loved the windy corner.',
+    ...hidden,
+    ...fields,
+  });
+}
+
+describe('the comment form', () => {
+  it('publishes an allowed comment and redirects to it', async () => {
+    const response = await comment();
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toMatch(new RegExp(`^/posts/${POST}#comment-\\d+$`));
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).toContain('My cherry tomatoes loved the windy corner.');
+    expect(page.body).toContain('1 comment');
+  });
+
+  it('sends the post and the newest approved comments as relevance context', async () => {
+    await comment({ message: 'First approved comment about pots.' });
+    await comment({ message: 'Second one about watering.' });
+    const body = lastBody(harness.devserver, 'check_message');
+    expect(body.example).toContain('Growing tomatoes on a small balcony');
+    expect(body.example).toContain('First approved comment about pots.');
+  });
+
+  it('sends what the widget proved: token, JavaScript and the time on the page', async () => {
+    await comment({}, widgetFields(harness.devserver, 12));
+    const body = lastBody(harness.devserver, 'check_message');
+    expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.event_token_enabled).toBe(1);
+    expect(body.js_on).toBe(1);
+    expect(body.submit_time).toBe(12);
+    expect(body.sender_email).toBe('ada@example.com');
+    expect(body.sender_nickname).toBe('Ada');
+  });
+
+  it('answers a blacklisted sender with 403, the reason and the form refilled, escaped', async () => {
+    const response = await comment({
+      email: 'stop_email@example.com',
+      name: 'Eve "the <b>bold</b>"',
+      message: '<script>alert(1)</script> & more',
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('Forbidden. Sender blacklisted.');
+    expect(response.body).not.toContain('***');
+    expect(response.body).toContain('value="stop_email@example.com"');
+    expect(response.body).toContain('value="Eve &quot;the &lt;b&gt;bold&lt;/b&gt;&quot;"');
+    expect(response.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>');
+    expect(response.body).not.toContain('<script>alert(1)');
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).toContain('0 comments');
+  });
+
+  it('blocks a post without JavaScript proof (JS_DISABLED) and logs it', async () => {
+    const response = await comment({}, {});
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('Please enable JavaScript.');
+    expect(lastBody(harness.devserver, 'check_message').js_on).toBe(0);
+    const log = await harness.app.inject('/log');
+    expect(log.body).toContain('JS_DISABLED');
+  });
+
+  it('holds a comment CleanTalk wants moderated and keeps it off the page', async () => {
+    const response = await comment({ message: 'Please moderate_me before publishing.' });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toMatch(/\?held=\d+#respond$/);
+    const page = await harness.app.inject(response.headers.location as string);
+    expect(page.body).toContain('held for moderation');
+    expect(page.body).not.toContain('Please moderate_me');
+    const queue = await harness.app.inject('/moderation');
+    expect(queue.body).toContain('Please moderate_me before publishing.');
+  });
+
+  it('holds comments for review when CleanTalk cannot be reached', async () => {
+    harness.devserver.setFault({ status: 503, times: 2 });
+    const response = await comment();
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toContain('?held=');
+    const log = await harness.app.inject('/log');
+    expect(log.body).toContain('not verified');
+  });
+
+  it('rejects invalid input with 400 before asking CleanTalk', async () => {
+    const response = await comment({ email: 'not an email' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('valid email address');
+    expect(harness.devserver.lastRequest('check_message')).toBeUndefined();
+  });
+
+  it('answers 404 for a comment on a post that does not exist', async () => {
+    const response = await comment({ post: 'no-such-post' });
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('the moderation queue', () => {
+  async function held(): Promise<number> {
+    const response = await comment({ message: 'moderate_me: is this on topic?' });
+    return Number(/held=(\d+)/.exec(response.headers.location as string)?.[1]);
+  }
+
+  it('publishes an approved comment and tells CleanTalk it was fine', async () => {
+    const id = await held();
+    expect((await harness.app.inject('/moderation')).body).toContain(`pending-comment-${id}`);
+    const response = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/moderation?done=approved');
+    const feedback = lastBody(harness.devserver, 'send_feedback');
+    expect(feedback.feedback).toMatch(/^[0-9a-f]{32}:1;$/);
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).toContain('moderate_me: is this on topic?');
+  });
+
+  it('reports a rejected comment as spam and never publishes it', async () => {
+    const id = await held();
+    await postForm(harness.app, `/moderation/comments/${id}`, { action: 'reject' });
+    expect(lastBody(harness.devserver, 'send_feedback').feedback).toMatch(/^[0-9a-f]{32}:0;$/);
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).not.toContain('is this on topic?');
+  });
+
+  it('still moderates when the feedback cannot be sent, and says so', async () => {
+    const id = await held();
+    harness.devserver.setFault({ status: 500, times: 5 });
+    const response = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
+    expect(response.headers.location).toBe('/moderation?done=approved-unsent');
+    const page = await harness.app.inject(response.headers.location as string);
+    expect(page.body).toContain('could not be told');
+  });
+
+  it('does not moderate the same entry twice', async () => {
+    const id = await held();
+    await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
+    const again = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'reject' });
+    expect(again.headers.location).toBe('/moderation?done=gone');
+    expect(harness.devserver.requests.filter((r) => r.methodName === 'send_feedback')).toHaveLength(1);
+  });
+});
+
+describe('the sign-up form', () => {
+  function signup(fields: Record<string, string>) {
+    return postForm(harness.app, '/signup', {
+      name: 'Grace',
+      email: 'grace@example.com',
+      ...widgetFields(harness.devserver),
+      ...fields,
+    });
+  }
+
+  it('checks a sign-up with check_newuser and creates the account', async () => {
+    const response = await signup({});
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Welcome, Grace!');
+    const body = lastBody(harness.devserver, 'check_newuser');
+    expect(JSON.parse(body.post_info as string).comment_type).toBe('registration');
+  });
+
+  it('creates the account inactive when CleanTalk asks for it', async () => {
+    const response = await signup({ email: 'inactive@example.com' });
+    expect(response.body).toContain('your account becomes active once you confirm it');
+  });
+
+  it('blocks a disposable address with the form refilled', async () => {
+    const response = await signup({ email: 'someone@mailinator.com' });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('Disposable email addresses are not accepted.');
+    expect(response.body).toContain('value="someone@mailinator.com"');
+  });
+
+  it('puts a sign-up to review in the moderation queue', async () => {
+    const response = await signup({ email: 'review@example.com' });
+    expect(response.body).toContain('being reviewed');
+    const queue = await harness.app.inject('/moderation');
+    expect(queue.body).toContain('review@example.com');
+  });
+});
+
+describe('the start-token route', () => {
+  it('issues a fresh token that is never cached', async () => {
+    const first = await harness.app.inject('/ct-protected-form/start-token');
+    const second = await harness.app.inject('/ct-protected-form/start-token');
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.json().token).toMatch(/^[\w-]{40,}$/);
+    expect(first.json().token).not.toBe(second.json().token);
+  });
+
+  it('lets the verifier measure the time on the page on the server clock', async () => {
+    const { token } = (await harness.app.inject('/ct-protected-form/start-token')).json();
+    await comment({ ct_start_token: token });
+    const body = lastBody(harness.devserver, 'check_message');
+    expect(body.submit_time).toBe(0);
+  });
+});
+
+describe('the pages', () => {
+  it('wraps every form in <ct-protected-form> pointing at the configured detector', async () => {
+    for (const url of [`/posts/${POST}`, '/signup']) {
+      const page = await harness.app.inject(url);
+      expect(page.body).toContain(
+        `<ct-protected-form detector-src="${harness.devserver.detectorUrl}" start-token-url="/ct-protected-form/start-token">`,
+      );
+      expect(page.body).toContain('<script src="/assets/ct-protected-form.min.js" defer></script>');
+    }
+  });
+
+  it('answers an unknown address with a 404 page', async () => {
+    const response = await harness.app.inject('/posts/nope');
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toContain('Not found');
+  });
+
+  it('serves the stylesheet', async () => {
+    const response = await harness.app.inject('/assets/site.css');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/css');
+  });
+});

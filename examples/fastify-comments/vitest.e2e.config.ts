@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import { workspaceAliases } from '../../vitest.shared.ts';
+
+/** End-to-end tests: the app in a real Chromium. Needs `pnpm build` first (the browser loads the widget's build). */
+export default defineConfig({
+  resolve: { alias: workspaceAliases },
+  test: {
+    name: 'example-fastify-comments-e2e',
+    environment: 'node',
+    include: ['e2e/**/*.e2e.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
