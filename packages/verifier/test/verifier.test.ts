@@ -279,6 +279,12 @@ describe('hostile input', () => {
     });
   });
 
+  it('counts a token the detector really issued as proof of a browser, even without the widget’s fields', async () => {
+    const token = server.issueEventToken();
+    const verdict = await verifier().verifier.checkMessage(person({ form: { [FIELDS.eventToken]: token } }));
+    expect(verdict).toMatchObject({ decision: 'allow', verified: true, eventToken: true, jsProven: true });
+  });
+
   it('drops a token of the wrong shape instead of sending it', async () => {
     await verifier().verifier.checkMessage(
       person({ form: { ...widgetFields(), [FIELDS.eventToken]: '<script>'.repeat(8) } }),
