@@ -1,8 +1,8 @@
-import { createStartTokens, createVerifier, type FailMode } from '@ct-protected-form/verifier';
+import { createStartTokens, type FailMode } from '@ct-protected-form/verifier';
+import { ctProtectedForm } from '@ct-protected-form/verifier/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { AppContext } from './context.js';
+import type { AppContext, BlockedPage } from './context.js';
 import { Store } from './db.js';
-import { registerFormParser } from './form.js';
 import { assetRoutes, WIDGET_SCRIPT_URL } from './routes/assets.js';
 import { logRoutes } from './routes/log.js';
 import { moderationRoutes } from './routes/moderation.js';
@@ -10,7 +10,7 @@ import { postRoutes } from './routes/posts.js';
 import { signupRoutes } from './routes/signup.js';
 import { notFoundPage } from './views/not-found.js';
 
-/** Where the widget fetches its signed start token. */
+/** Where the widget fetches its signed start token (the plugin serves it). */
 export const START_TOKEN_PATH = '/ct-protected-form/start-token';
 
 /** Everything the app needs to run; `main.ts` builds it from the environment. */
@@ -46,7 +46,7 @@ export interface AppConfig {
   dashboardLinks?: boolean | undefined;
   /** Fastify's logger option. @default false */
   logger?: FastifyServerOptions['logger'];
-  /** Fastify's `trustProxy`: set it when the app runs behind a reverse proxy. @default false */
+  /** Fastify's `trustProxy`: set it to your proxy's address when the app runs behind one. @default false */
   trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
@@ -56,19 +56,24 @@ export interface AppConfig {
  * call `app.listen()`, or `app.inject()` in tests.
  */
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
+  // request.ip, which the checks send as the visitor's IP, honours trustProxy only.
   const app = Fastify({ logger: config.logger ?? false, trustProxy: config.trustProxy ?? false });
-  const startTokens = createStartTokens({ secrets: [config.startTokenSecret] });
-  const verifier = createVerifier({
+  const store = await Store.open({ file: config.dataFile });
+  app.addHook('onClose', async () => store.close());
+
+  const blockedPages = new Map<string, BlockedPage>();
+  await app.register(ctProtectedForm, {
     authKey: config.authKey,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.failMode ? { failMode: config.failMode } : {}),
-    startTokens,
+    startTokens: createStartTokens({ secrets: [config.startTokenSecret] }),
+    startTokenPath: START_TOKEN_PATH,
     // Configuration problems (a wrong key, CleanTalk unreachable) go to the app's log.
     logger: { warn: (message) => app.log.warn(message), error: (message) => app.log.error(message) },
+    onBlocked: (request, reply, verdict) =>
+      blockedPages.get(request.routeOptions.url ?? '')?.(request, reply, verdict),
   });
-  const store = await Store.open({ file: config.dataFile });
-  app.addHook('onClose', async () => store.close());
-  registerFormParser(app);
+  const { verifier } = app.ctProtectedForm;
 
   const context: AppContext = {
     store,
@@ -84,11 +89,9 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
       if (!result.complete) app.log.warn({ code: result.error?.code }, 'feedback not sent to CleanTalk');
       return result.complete && result.received > 0;
     },
+    blockedPages,
   };
 
-  app.get(START_TOKEN_PATH, async (_request, reply) =>
-    reply.header('cache-control', 'no-store').send({ token: await startTokens.issue() }),
-  );
   assetRoutes(app);
   postRoutes(app, context);
   signupRoutes(app, context);

@@ -1,27 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-
-/** The largest form body accepted, in bytes. */
-const BODY_LIMIT = 64 * 1024;
-
-/**
- * Parses `application/x-www-form-urlencoded` bodies into a null-prototype object (a repeated
- * field keeps its first value), so `__proto__` in a form is only ever data.
- */
-export function registerFormParser(app: FastifyInstance): void {
-  if (app.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: BODY_LIMIT },
-    (_request, body, done) => {
-      const fields: Record<string, string> = Object.create(null);
-      for (const [name, value] of new URLSearchParams(body as string)) {
-        if (!Object.hasOwn(fields, name)) fields[name] = value;
-      }
-      done(null, fields);
-    },
-  );
-}
-
 /** Reads the named text fields of a parsed body: trimmed strings, `''` when absent or not text. */
 export function readFields<K extends string>(body: unknown, names: readonly K[]): Record<K, string> {
   const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};

@@ -184,6 +184,29 @@ describe('the sign-up form', () => {
     expect(response.body).toContain('value="someone@mailinator.com"');
   });
 
+  it('answers invalid input with 400 without spending a check', async () => {
+    const response = await signup({ email: 'nope' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('valid email address');
+    expect(harness.devserver.lastRequest('check_newuser')).toBeUndefined();
+  });
+
+  it('refuses a second account for the same address before asking CleanTalk', async () => {
+    await signup({});
+    harness.devserver.clearRequests();
+    const response = await signup({ email: 'GRACE@example.com' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('exists already');
+    expect(harness.devserver.lastRequest('check_newuser')).toBeUndefined();
+  });
+
+  it('logs a blocked sign-up with its codes', async () => {
+    await signup({ email: 'stop_email@example.com' });
+    const log = await harness.app.inject('/log');
+    expect(log.body).toContain('FORBIDDEN BL');
+    expect(log.body).toContain('stop_email@example.com');
+  });
+
   it('puts a sign-up to review in the moderation queue', async () => {
     const response = await signup({ email: 'review@example.com' });
     expect(response.body).toContain('being reviewed');

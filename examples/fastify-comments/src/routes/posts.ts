@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { check } from '../check.js';
 import { findPost, POSTS, postText } from '../content.js';
 import type { AppContext } from '../context.js';
 import { readFields, validateFields } from '../form.js';
+import { logVerdict } from '../verdict-log.js';
 import { blockedPage } from '../views/blocked.js';
 import { commentForm, notice } from '../views/forms.js';
 import { indexPage, postPage } from '../views/posts.js';
@@ -55,17 +55,21 @@ export function postRoutes(app: FastifyInstance, context: AppContext): void {
         );
     }
 
-    const verdict = await check(context, request, {
-      form: 'comment',
-      method: 'check_message',
-      name: values.name,
+    // Checked here rather than through the route's `config.ctProtectedForm`, because the check
+    // depends on the post: its text and newest approved comments tell CleanTalk what is on topic.
+    const verdict = await context.verifier.checkMessage({
+      ip: request.ip,
       email: values.email,
+      nickname: values.name,
       message: values.message,
+      headers: request.headers,
+      form: request.body as Record<string, unknown>, // the widget's hidden fields are in the body
       relevance: {
         pageText: postText(post),
         approvedMessages: store.approvedMessages(post.slug, CONTEXT_COMMENTS),
       },
     });
+    logVerdict(store, request, { form: 'comment', email: values.email, verdict });
 
     if (verdict.decision === 'block') {
       return reply

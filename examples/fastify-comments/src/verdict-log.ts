@@ -1,0 +1,23 @@
+import type { Verdict } from '@ct-protected-form/verifier';
+import type { FastifyRequest } from 'fastify';
+import type { Store } from './db.js';
+
+/** Writes a verdict to the log page's table, like CleanTalk's "log of spam attacks". */
+export function logVerdict(
+  store: Store,
+  request: FastifyRequest,
+  entry: { form: 'comment' | 'signup'; email: string; verdict: Verdict },
+): void {
+  const { verdict } = entry;
+  store.log({
+    form: entry.form,
+    decision: verdict.decision,
+    verified: verdict.verified,
+    codes: verdict.codes.join(' '),
+    // When CleanTalk could not be asked, say why (e.g. "answered HTTP 503"); never includes the key.
+    reason: verdict.reason || verdict.error?.message || '',
+    requestId: verdict.requestId ?? null,
+    email: entry.email,
+    ip: request.ip,
+  });
+}
