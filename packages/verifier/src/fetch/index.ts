@@ -1,0 +1,16 @@
+export type {
+  FieldMap,
+  FormFields,
+  FormValue,
+  ProtectedMethod,
+  ProtectedRouteConfig,
+} from '../adapter/index.js';
+export { DEFAULT_START_TOKEN_PATH, RequestError } from '../adapter/index.js';
+export type { Verdict } from '../verdict.js';
+export {
+  createRequestProtector,
+  type ProtectCallOptions,
+  type ProtectResult,
+  type RequestProtector,
+  type RequestProtectorOptions,
+} from './protector.js';
