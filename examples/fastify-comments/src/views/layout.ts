@@ -12,6 +12,8 @@ export interface PageOptions {
   main: SafeHtml;
   /** Load the widget: only pages with a protected form need it. */
   widget?: boolean;
+  /** A wider page, for tables. */
+  wide?: boolean;
 }
 
 /** The page shell: head, navigation, main content, footer. */
@@ -25,7 +27,7 @@ export function page(site: Site, options: PageOptions): string {
 <link rel="stylesheet" href="/assets/site.css">
 ${options.widget ? html`<script src="${site.widgetScriptUrl}" defer></script>` : ''}
 </head>
-<body>
+<body${options.wide ? html` class="wide"` : ''}>
 <header class="site-header">
   <a class="site-name" href="/">${site.name}</a>
   <nav>

@@ -6,6 +6,7 @@ import { formatTime, page, type Site } from './layout.js';
 export function logPage(site: Site, entries: readonly LogEntry[], dashboardLinks: boolean): string {
   return page(site, {
     title: 'Log',
+    wide: true,
     main: html`<h1>Log of checks</h1>
 <p>The newest checks of this site's forms, newest first${dashboardLinks ? ': a request id opens the check in the CleanTalk dashboard' : ''}.</p>
 ${
