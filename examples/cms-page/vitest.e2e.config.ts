@@ -8,6 +8,7 @@ export default defineConfig({
     name: 'example-cms-page-e2e',
     environment: 'node',
     include: ['e2e/**/*.e2e.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

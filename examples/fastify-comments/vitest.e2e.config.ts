@@ -8,6 +8,7 @@ export default defineConfig({
     name: 'example-fastify-comments-e2e',
     environment: 'node',
     include: ['e2e/**/*.e2e.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
