@@ -70,8 +70,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
     startTokenPath: START_TOKEN_PATH,
     // Configuration problems (a wrong key, CleanTalk unreachable) go to the app's log.
     logger: { warn: (message) => app.log.warn(message), error: (message) => app.log.error(message) },
-    onBlocked: (request, reply, verdict) =>
-      blockedPages.get(request.routeOptions.url ?? '')?.(request, reply, verdict),
+    onBlocked: (request, reply, verdict) => {
+      const blockedPage = blockedPages.get(request.routeOptions.url ?? '');
+      if (blockedPage) return blockedPage(request, reply, verdict);
+      return reply.code(403).type('text/plain; charset=utf-8').send(verdict.reason);
+    },
   });
   const { verifier } = app.ctProtectedForm;
 
