@@ -1,0 +1,45 @@
+import { reportError } from './events.js';
+import type { ProtectionOptions } from './options.js';
+import { TAG_NAME } from './protected-form-element.js';
+import { createProtection, type Protection } from './protection.js';
+
+/** Options of {@link autoProtect}. */
+export interface AutoProtectOptions extends ProtectionOptions {
+  /**
+   * Which forms to protect: a CSS selector, of whose matches only `method="post"` forms are taken.
+   * An invalid selector warns and falls back to the default.
+   * @default "form"
+   */
+  selector?: string | undefined;
+}
+
+/**
+ * Auto mode: protects every POST form of the page that matches `selector`, including forms added
+ * later, without wrapping them or changing the page's markup (beyond the hidden fields). Forms
+ * inside a `<ct-protected-form>` are left to it. Events fire on `document`.
+ * Returns the {@link Protection}; its `disconnect()` stops auto mode.
+ */
+export function autoProtect(options: AutoProtectOptions = {}): Protection {
+  let selector = options.selector || 'form';
+  try {
+    document.querySelector(selector);
+  } catch {
+    reportError(
+      document,
+      'CT_INVALID_OPTION',
+      `ct-protected-form: auto="${selector}" is not a CSS selector, "form" used`,
+    );
+    selector = 'form';
+  }
+  const protection = createProtection(document);
+  protection.connect(options, document, () =>
+    [...document.forms].filter(
+      // The attribute, not `form.method`, which an input named "method" would shadow.
+      (form) =>
+        form.getAttribute('method')?.toLowerCase() === 'post' &&
+        form.matches(selector) &&
+        !form.closest(TAG_NAME),
+    ),
+  );
+  return protection;
+}

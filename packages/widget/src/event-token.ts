@@ -1,0 +1,23 @@
+import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
+import { isOwnField } from './hidden-fields.js';
+
+const isToken = (value: unknown): value is string =>
+  typeof value === 'string' && value.length === EVENT_TOKEN_LENGTH;
+
+/**
+ * The bot detector's current event token: from one of its inputs in the document (ours are
+ * copies and skipped), else from its `localStorage` entry, JSON `{"value": "…"}`. Empty when there
+ * is none yet. It reads storage: call it only once the visitor has consented.
+ */
+export function readEventToken(): string {
+  for (const input of document.getElementsByName(FIELDS.eventToken) as NodeListOf<HTMLInputElement>) {
+    if (!isOwnField(input) && isToken(input.value)) return input.value;
+  }
+  try {
+    const { value } = JSON.parse(localStorage.getItem(DETECTOR_STORAGE_KEY) as string) ?? {};
+    if (isToken(value)) return value;
+  } catch {
+    // Malformed JSON, or storage blocked (sandboxed frame, privacy settings): no token from there.
+  }
+  return '';
+}

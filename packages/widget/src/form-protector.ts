@@ -1,0 +1,78 @@
+import { FIELDS } from '@ct-protected-form/fields';
+import { removeOwnFields, setHiddenField, writeEventToken } from './hidden-fields.js';
+import { setHoneypot } from './honeypot.js';
+
+/** The longest a submit waits for a start token still on its way; then it goes through without. */
+export const SUBMIT_HOLD_MS = 2000;
+
+/** What a form's protector takes from the protection it belongs to. */
+export interface FieldSource {
+  /** Fresh values of the contract's hidden fields (the honeypot aside). */
+  getFields(): Record<string, string>;
+  /** Whether the form gets the honeypot field. */
+  readonly honeypot: boolean;
+  /** A start token being fetched: a submit waits for it, at most {@link SUBMIT_HOLD_MS}. */
+  readonly pending: Promise<unknown> | undefined;
+}
+
+/** The controller of one protected form. */
+export interface FormProtector {
+  /** Writes fresh values into the form's hidden fields; the submit time only when `submitting`. */
+  write(submitting?: boolean): void;
+  /** Stops listening and removes the inputs it added; the author's and the detector's stay. */
+  disconnect(): void;
+}
+
+/**
+ * Protects one bare `<form>`, wrapped or not: writes the hidden fields now and refreshes them when
+ * the form is submitted (before the page's own submit handlers run), and holds a submit briefly
+ * while a start token is still being fetched. Changes nothing else about the form.
+ */
+export function protectForm(form: HTMLFormElement, source: FieldSource): FormProtector {
+  const abort = new AbortController();
+  let resubmitting = false;
+  const write = (submitting?: boolean) => {
+    const fields = source.getFields();
+    if (!submitting) delete fields[FIELDS.submittedAt];
+    for (const [name, value] of Object.entries(fields)) {
+      if (name === FIELDS.eventToken) writeEventToken(form, value);
+      else setHiddenField(form, name, value);
+    }
+    setHoneypot(form, source.honeypot);
+  };
+  form.addEventListener(
+    'submit',
+    (event) => {
+      const { pending } = source;
+      if (!pending || resubmitting || event.defaultPrevented) return write(true);
+      // Hold the submit, then submit again with the same submitter, so that the clicked button's
+      // name and value are still sent. The page's own handlers only see the second submit.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const resubmit = () => {
+        resubmitting = true;
+        try {
+          form.requestSubmit(event.submitter);
+        } catch {
+          // The submitter left the form meanwhile: submit without it rather than not at all.
+          form.requestSubmit();
+        } finally {
+          resubmitting = false;
+        }
+      };
+      void Promise.race([pending, new Promise((resolve) => setTimeout(resolve, SUBMIT_HOLD_MS))]).then(
+        resubmit,
+        resubmit,
+      );
+    },
+    { capture: true, signal: abort.signal },
+  );
+  write();
+  return {
+    write,
+    disconnect() {
+      abort.abort();
+      removeOwnFields(form);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { ReactiveElement } from '@lit/reactive-element';
+import { useContentsDisplay } from './display.js';
+import { createProtection } from './protection.js';
+
+/** The element's tag name. */
+export const TAG_NAME = 'ct-protected-form';
+
+/**
+ * `<ct-protected-form>` puts CleanTalk's invisible bot protection on the forms inside it: it loads
+ * the bot detector once per page and writes the hidden fields the server-side verifier reads. It
+ * renders nothing, has no shadow root and does not change how the page looks.
+ *
+ * @example
+ * ```html
+ * <ct-protected-form honeypot start-token-url="/ct/start-token">
+ *   <form method="post" action="/comments">…</form>
+ * </ct-protected-form>
+ * ```
+ *
+ * @fires ct-ready - {@link ProtectedFormReadyEvent}: waiting for the detector's token has ended.
+ * @fires ct-error - {@link ProtectedFormErrorEvent}: a bad attribute, the detector or the start token failed.
+ */
+export class ProtectedFormElement extends ReactiveElement {
+  static override properties = {
+    detectorSrc: { attribute: 'detector-src' },
+    noDetector: { attribute: 'no-detector', type: Boolean },
+    integrity: {},
+    consent: {},
+    honeypot: { type: Boolean },
+    startToken: { attribute: 'start-token' },
+    startTokenUrl: { attribute: 'start-token-url' },
+  };
+
+  /** `detector-src`: URL of the bot detector. @default DEFAULT_DETECTOR_SRC */
+  declare detectorSrc: string | null | undefined;
+  /** `no-detector`: do not load the detector. @default false */
+  declare noDetector: boolean | undefined;
+  /** `integrity`: SRI hash of the detector's script. @default undefined */
+  declare integrity: string | null | undefined;
+  /** `consent`: `"pending"` until the visitor agrees, then `"granted"`. @default "granted" */
+  declare consent: string | null | undefined;
+  /** `honeypot`: add the `ct_hp` honeypot field. @default false */
+  declare honeypot: boolean | undefined;
+  /** `start-token`: a server-signed start token rendered into the page. @default undefined */
+  declare startToken: string | null | undefined;
+  /** `start-token-url`: where to GET a fresh start token. @default undefined */
+  declare startTokenUrl: string | null | undefined;
+
+  readonly #protection = createProtection(this);
+
+  /**
+   * Resolves once the detector's token is available, or the detector failed, timed out, is
+   * disabled or waits for consent. Never rejects; await it before sending a form with `fetch()`.
+   */
+  get ready(): Promise<void> {
+    return this.#protection.ready;
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    useContentsDisplay(this);
+    // The first time, attributes are read by the first update, which follows in a microtask.
+    if (this.hasUpdated) this.#connect();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#protection.disconnect();
+  }
+
+  protected override updated(): void {
+    if (!this.isConnected) return;
+    if (this.#protection.connected) this.#protection.configure(this);
+    else this.#connect();
+  }
+
+  /** Fresh values of the hidden fields, for a `fetch()` body. */
+  getFields(): Record<string, string> {
+    return this.#protection.getFields();
+  }
+
+  /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */
+  appendTo<T extends FormData | URLSearchParams | Record<string, unknown>>(body: T): T {
+    return this.#protection.appendTo(body);
+  }
+
+  /** Starts over after a submit that stayed on the page (SPA): new start time, new start token. */
+  reset(): void {
+    this.#protection.reset();
+  }
+
+  /** The visitor agreed: sets `consent="granted"`, so the detector may load. */
+  grantConsent(): void {
+    this.setAttribute('consent', 'granted');
+  }
+
+  #connect(): void {
+    this.#protection.connect(this, this, () => this.querySelectorAll('form'));
+  }
+}

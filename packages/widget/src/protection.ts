@@ -1,0 +1,253 @@
+import { DEFAULT_DETECTOR_SRC, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { hasPageConsent, onPageConsent } from './consent.js';
+import { loadDetector } from './detector.js';
+import { readEventToken } from './event-token.js';
+import { ProtectedFormReadyEvent, reportError } from './events.js';
+import { type FieldSource, type FormProtector, protectForm } from './form-protector.js';
+import type { ProtectionOptions } from './options.js';
+import { fetchStartToken } from './start-token.js';
+
+/** How long `ready` waits for the detector's event token before it resolves without one. */
+export const READY_TIMEOUT_MS = 5000;
+
+/** A body {@link Protection.appendTo} can add the fields to. */
+export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
+
+/**
+ * The shared state of a group of protected forms (the forms inside one `<ct-protected-form>`, or the
+ * page's forms in auto mode): start time, start token, consent, the detector, and a
+ * {@link FormProtector} per form. Its events fire on the target given to {@link createProtection}.
+ */
+export interface Protection extends FieldSource {
+  /** Start time on the visitor's clock, ms since the epoch. Renewed by `reset()` and bfcache restores. */
+  startedAt: number;
+  /** The current server-signed start token, or `''`. */
+  startToken: string;
+  /** The start-token request in flight, if any. */
+  pending: Promise<void> | undefined;
+  /**
+   * Resolves once the detector's token is there, or the detector failed, took longer than
+   * {@link READY_TIMEOUT_MS}, is disabled, or waits for consent. Never rejects.
+   */
+  readonly ready: Promise<void>;
+  /** Whether it is connected. */
+  readonly connected: boolean;
+  /**
+   * Applies `options` and protects the forms `findForms()` returns, now and whenever the DOM under
+   * `root` changes. Calling it again reconnects; start time and start token are kept.
+   */
+  connect(options: ProtectionOptions, root: Node, findForms: () => Iterable<HTMLFormElement>): void;
+  /** Undoes everything `connect()` did, including the fields it added. */
+  disconnect(): void;
+  /**
+   * Applies changed options. The detector's source counts when it first loads; consent, the
+   * honeypot and a server-rendered start token apply at once. Bad values warn and fire `ct-error`.
+   */
+  configure(options: ProtectionOptions): void;
+  /** Sets the fresh fields on a `FormData`, `URLSearchParams` or plain-object body, and returns it. */
+  appendTo<T extends FieldsBody>(body: T): T;
+  /** Starts over after a submit that stayed on the page: new start time, new start token. */
+  reset(): void;
+  /** Consent is granted: the detector may load and its token be read. */
+  grantConsent(): void;
+}
+
+interface Settings {
+  src: string | null;
+  nonce?: string | undefined;
+  integrity?: string | null | undefined;
+  honeypot?: boolean | undefined;
+  startToken: string;
+  startTokenUrl: string | null;
+}
+
+/** Creates a {@link Protection} whose `ct-ready` and `ct-error` events fire on `target`. */
+export function createProtection(target: EventTarget): Protection {
+  const forms = new Map<HTMLFormElement, FormProtector>();
+  let settings: Settings = { src: null, startToken: '', startTokenUrl: null };
+  let abort: AbortController | undefined;
+  let active: AbortSignal | undefined;
+  let consented = false;
+  let resolveReady!: () => void;
+
+  const writeAll = () => {
+    for (const protector of forms.values()) protector.write();
+  };
+
+  const renewStartToken = () => {
+    const { startToken, startTokenUrl } = settings;
+    const signal = abort?.signal;
+    self.startToken = startTokenUrl ? '' : startToken;
+    if (!startTokenUrl || !signal) return;
+    const request: Promise<void> = fetchStartToken(startTokenUrl, signal)
+      .then(
+        (token) => {
+          if (self.pending === request) self.startToken = token;
+        },
+        (cause) => {
+          if (self.pending === request) {
+            reportError(
+              target,
+              'CT_START_TOKEN_FAILED',
+              `Could not get a start token from ${startTokenUrl}`,
+              cause,
+            );
+          }
+        },
+      )
+      .then(() => {
+        if (self.pending !== request) return;
+        self.pending = undefined;
+        writeAll();
+      });
+    self.pending = request;
+  };
+
+  /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
+  const activate = () => {
+    const { src, nonce, integrity } = settings;
+    const signal = abort?.signal;
+    if (!signal || signal === active) return;
+    if (!consented || !src) return resolveReady();
+    active = signal;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let done = false;
+    const settle = (hasToken: boolean) => {
+      if (done || signal.aborted) return;
+      done = true;
+      writeAll();
+      target.dispatchEvent(new ProtectedFormReadyEvent(hasToken));
+      resolveReady();
+    };
+    const poll = () => {
+      if (done || signal.aborted) clearInterval(timer);
+      else if (readEventToken()) settle(true);
+      else if (Date.now() >= deadline) {
+        settle(
+          reportError(
+            target,
+            'CT_DETECTOR_TIMEOUT',
+            `No token from the bot detector in ${READY_TIMEOUT_MS} ms`,
+          ),
+        );
+      }
+    };
+    const timer = setInterval(poll, 100);
+    loadDetector(src, { nonce, integrity }).catch(
+      (cause: Error) =>
+        signal.aborted || settle(reportError(target, 'CT_DETECTOR_FAILED', cause.message, cause)),
+    );
+    poll();
+  };
+
+  const self: Protection = {
+    startedAt: Date.now(),
+    startToken: '',
+    pending: undefined,
+    ready: new Promise((resolve) => {
+      resolveReady = resolve;
+    }),
+    get honeypot() {
+      return !!settings.honeypot;
+    },
+    get connected() {
+      return !!abort;
+    },
+
+    connect(options, root, findForms) {
+      self.disconnect();
+      abort = new AbortController();
+      const { signal } = abort;
+      const sync = () => {
+        const current = new Set(findForms());
+        for (const [form, protector] of forms) {
+          if (!current.has(form)) {
+            protector.disconnect();
+            forms.delete(form);
+          }
+        }
+        for (const form of current) if (!forms.has(form)) forms.set(form, protectForm(form, self));
+      };
+      self.configure(options);
+      if (!self.startToken) renewStartToken();
+      window.addEventListener('pageshow', (event) => event.persisted && self.reset(), { signal });
+      onPageConsent(self.grantConsent, signal);
+      const observer = new MutationObserver(sync);
+      observer.observe(root, { childList: true, subtree: true });
+      signal.addEventListener('abort', () => observer.disconnect());
+      sync();
+    },
+
+    disconnect() {
+      abort?.abort();
+      abort = self.pending = undefined;
+      for (const protector of forms.values()) protector.disconnect();
+      forms.clear();
+    },
+
+    configure(options) {
+      const invalid = (name: string, value: unknown) =>
+        reportError(target, 'CT_INVALID_OPTION', `ct-protected-form: ignored invalid ${name}="${value}"`);
+      const httpUrl = (name: string, value: string | null | undefined) => {
+        if (value == null) return null;
+        try {
+          const url = new URL(value, document.baseURI);
+          if (/^https?:$/.test(url.protocol)) return url.href;
+        } catch {
+          // Reported below.
+        }
+        return invalid(name, value) || null;
+      };
+      const { consent, startToken = '' } = options;
+      if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
+      if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
+      if ((startToken ?? '') !== settings.startToken) self.startToken = startToken ?? '';
+      settings = {
+        src: options.noDetector ? null : httpUrl('detector-src', options.detectorSrc ?? DEFAULT_DETECTOR_SRC),
+        nonce: options.nonce,
+        integrity: options.integrity,
+        honeypot: options.honeypot,
+        startToken: startToken ?? '',
+        startTokenUrl: httpUrl('start-token-url', options.startTokenUrl),
+      };
+      activate();
+      writeAll();
+    },
+
+    getFields() {
+      const startedAt = String(self.startedAt);
+      return {
+        [FIELDS.eventToken]: consented ? readEventToken() : '',
+        [FIELDS.startedAt]: startedAt,
+        [FIELDS.submittedAt]: String(Date.now()),
+        [FIELDS.startToken]: self.startToken,
+        [FIELDS.jsProof]: jsProof(startedAt),
+        [FIELDS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
+        [FIELDS.pageUrl]: location.href,
+        [FIELDS.referrer]: document.referrer,
+      };
+    },
+
+    appendTo(body) {
+      for (const [name, value] of Object.entries(self.getFields())) {
+        if (body instanceof FormData || body instanceof URLSearchParams) body.set(name, value);
+        else (body as Record<string, unknown>)[name] = value;
+      }
+      return body;
+    },
+
+    reset() {
+      self.startedAt = Date.now();
+      renewStartToken();
+      writeAll();
+    },
+
+    grantConsent() {
+      consented = true;
+      activate();
+      writeAll();
+    },
+  };
+  return self;
+}

@@ -1,0 +1,35 @@
+/**
+ * The script-tag build: registers `<ct-protected-form>` and, with `data-auto` on its own `<script>`
+ * tag, protects the page's POST forms (auto mode). Exposed as the global `CTProtectedForm`.
+ *
+ * ```html
+ * <script src="ct-protected-form.min.js" data-auto data-honeypot defer></script>
+ * ```
+ */
+import './define.js';
+import { autoProtect } from './auto.js';
+
+export { autoProtect } from './auto.js';
+export { grantConsent } from './consent.js';
+export { ProtectedFormElement } from './protected-form-element.js';
+
+const script = (document.currentScript ??
+  document.querySelector('script[data-auto][src*="ct-protected-form"]')) as HTMLScriptElement | null;
+const data = script?.dataset;
+
+/**
+ * Auto mode's protection when the tag has `data-auto`: e.g. `CTProtectedForm.autoProtection.reset()`
+ * after a form was sent with AJAX, `.appendTo(body)` for a hand-made request.
+ */
+export const autoProtection =
+  data?.auto == null
+    ? undefined
+    : autoProtect({
+        selector: data.auto,
+        detectorSrc: data.detectorSrc,
+        noDetector: data.noDetector != null,
+        nonce: script?.nonce,
+        consent: data.consent,
+        honeypot: data.honeypot != null,
+        startTokenUrl: data.startTokenUrl,
+      });

@@ -1,0 +1,17 @@
+/**
+ * Fetches a server-signed start token: `GET url` answering JSON `{"token": "…"}`. Never cached
+ * (a start token is single-use and dated). Rejects on an HTTP error or an answer without a token.
+ */
+export async function fetchStartToken(url: string, signal?: AbortSignal): Promise<string> {
+  const response = await fetch(url, {
+    cache: 'no-store',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+    signal,
+  });
+  const body: { token?: unknown } | null = response.ok ? await response.json() : null;
+  if (typeof body?.token !== 'string' || !body.token) {
+    throw new Error(`GET ${url} answered ${response.status} without a start token`);
+  }
+  return body.token;
+}

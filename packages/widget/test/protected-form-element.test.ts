@@ -1,0 +1,139 @@
+import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
+import { expect, test, vi } from 'vitest';
+import '../src/define.js';
+import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
+import { ProtectedFormElement } from '../src/protected-form-element.js';
+import { flush, record, token, value, values } from './helpers.js';
+
+/** Renders `html` into the body and waits for the element's first update. */
+async function render(html: string): Promise<ProtectedFormElement> {
+  document.body.innerHTML = html;
+  const element = document.querySelector('ct-protected-form') as ProtectedFormElement;
+  await element.updateComplete;
+  return element;
+}
+
+const formsOf = (element: Element) => [...element.querySelectorAll('form')];
+
+test('is registered under its tag and typed in HTMLElementTagNameMap', () => {
+  const element: ProtectedFormElement = document.createElement('ct-protected-form');
+  expect(element).toBeInstanceOf(ProtectedFormElement);
+  expect(customElements.get('ct-protected-form')).toBe(ProtectedFormElement);
+});
+
+test('writes the hidden fields into every form inside it, with no shadow root and nothing rendered', async () => {
+  const element = await render(
+    '<ct-protected-form no-detector><form><input name="a"></form><div><form></form></div></ct-protected-form>',
+  );
+  expect(element.shadowRoot).toBeNull();
+  expect(element.renderRoot).toBe(element);
+  expect([...element.children].map((child) => child.tagName)).toEqual(['FORM', 'DIV']);
+  for (const form of formsOf(element)) expect(values(form, FIELDS.jsProof)).toHaveLength(1);
+});
+
+test('protects forms added later and lets go of forms that leave', async () => {
+  const element = await render('<ct-protected-form no-detector></ct-protected-form>');
+  const form = element.appendChild(document.createElement('form'));
+  await flush();
+  expect(values(form, FIELDS.startedAt)).toHaveLength(1);
+  document.body.append(form);
+  await flush();
+  expect(values(form, FIELDS.startedAt)).toHaveLength(0);
+});
+
+test('survives being moved: one set of fields, the same start time', async () => {
+  const element = await render('<ct-protected-form no-detector honeypot><form></form></ct-protected-form>');
+  const [form] = formsOf(element) as [HTMLFormElement];
+  const startedAt = value(form, FIELDS.startedAt);
+  const elsewhere = document.body.appendChild(document.createElement('main'));
+  elsewhere.append(element);
+  await flush();
+  expect(value(form, FIELDS.startedAt)).toBe(startedAt);
+  expect(values(form, FIELDS.honeypot)).toHaveLength(1);
+  const names = [...form.elements].map((element) => (element as HTMLInputElement).name);
+  expect(names).toHaveLength(new Set(names).size);
+});
+
+test('removing it undoes everything: fields gone, later forms left alone', async () => {
+  const element = await render('<ct-protected-form no-detector><form></form></ct-protected-form>');
+  element.remove();
+  const [form] = formsOf(element) as [HTMLFormElement];
+  expect(form.elements.length).toBe(0);
+  element.append(document.createElement('form'));
+  await flush();
+  expect(formsOf(element)[1]?.elements.length).toBe(0);
+});
+
+test('maps its attributes: honeypot and start-token apply at once', async () => {
+  const element = await render(
+    '<ct-protected-form no-detector start-token="t1"><form></form></ct-protected-form>',
+  );
+  const [form] = formsOf(element) as [HTMLFormElement];
+  expect(value(form, FIELDS.startToken)).toBe('t1');
+  element.setAttribute('start-token', 't2');
+  element.toggleAttribute('honeypot', true);
+  await element.updateComplete;
+  expect(value(form, FIELDS.startToken)).toBe('t2');
+  expect(values(form, FIELDS.honeypot)).toEqual(['']);
+  element.removeAttribute('honeypot');
+  await element.updateComplete;
+  expect(values(form, FIELDS.honeypot)).toEqual([]);
+});
+
+test('loads the detector once for all elements of the page', async () => {
+  document.body.innerHTML =
+    '<ct-protected-form><form></form></ct-protected-form><ct-protected-form><form></form></ct-protected-form>';
+  await flush();
+  expect([...document.querySelectorAll('script')].map((script) => script.src)).toEqual([
+    DEFAULT_DETECTOR_SRC,
+  ]);
+});
+
+test('consent="pending" loads nothing until grantConsent(), which sets consent="granted"', async () => {
+  localStorage.setItem(DETECTOR_STORAGE_KEY, JSON.stringify({ value: token() }));
+  const element = await render(
+    '<ct-protected-form consent="pending" detector-src="/pending.js"><form></form></ct-protected-form>',
+  );
+  const [form] = formsOf(element) as [HTMLFormElement];
+  expect(document.querySelectorAll('script')).toHaveLength(0);
+  expect(value(form, FIELDS.eventToken)).toBe('');
+  const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
+  element.grantConsent();
+  await element.updateComplete;
+  expect(element.getAttribute('consent')).toBe('granted');
+  expect(document.querySelectorAll('script')).toHaveLength(1);
+  expect(value(form, FIELDS.eventToken)).toBe(token());
+  expect(ready.map((event) => event.target)).toEqual([element]);
+});
+
+test('a malformed attribute warns and fires a bubbling ct-error, and the form is still protected', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const errors = record<ProtectedFormErrorEvent>(document, 'ct-error');
+  const element = await render(
+    '<ct-protected-form detector-src="javascript:void 0"><form></form></ct-protected-form>',
+  );
+  expect(errors.map((event) => [event.code, event.target])).toEqual([['CT_INVALID_OPTION', element]]);
+  expect(warn).toHaveBeenCalledOnce();
+  expect(values(formsOf(element)[0] as HTMLFormElement, FIELDS.jsProof)).toHaveLength(1);
+});
+
+test('ready resolves, and getFields, appendTo and reset work for fetch() submits', async () => {
+  vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
+  const element = await render('<ct-protected-form no-detector><form></form></ct-protected-form>');
+  await element.ready;
+  expect(element.getFields()[FIELDS.startedAt]).toBe('1700000000000');
+  vi.setSystemTime(1_700_000_005_000);
+  element.reset();
+  expect(element.appendTo(new FormData()).get(FIELDS.startedAt)).toBe('1700000005000');
+  expect(value(formsOf(element)[0] as HTMLFormElement, FIELDS.startedAt)).toBe('1700000005000');
+});
+
+test('works when the script runs after the markup: elements upgraded in place', async () => {
+  const tag = 'ct-late-protected-form';
+  document.body.innerHTML = `<${tag} no-detector><form></form></${tag}>`;
+  const form = document.querySelector('form') as HTMLFormElement;
+  expect(form.elements.length).toBe(0);
+  customElements.define(tag, class extends ProtectedFormElement {});
+  await flush();
+  expect(values(form, FIELDS.jsProof)).toHaveLength(1);
+});
