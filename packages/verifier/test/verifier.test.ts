@@ -49,6 +49,13 @@ function widgetFields(secondsAgo = 12, extra: Record<string, string> = {}) {
   };
 }
 
+/** The body of the last request the server recorded for a method. */
+function lastBody(method = 'check_message'): Record<string, unknown> {
+  const request = server.lastRequest(method);
+  if (!request) throw new Error(`the server received no ${method}`);
+  return request.body as Record<string, unknown>;
+}
+
 const person = (overrides: Partial<Submission> = {}): Submission => ({
   ip: '203.0.113.7',
   email: 'ann@example.com',
@@ -74,7 +81,7 @@ describe('checks against a CleanTalk-compatible server', () => {
       `https://cleantalk.org/my/show_requests?request_id=${verdict.requestId}`,
     );
 
-    const body = server.lastRequest('check_message')?.body as Record<string, unknown>;
+    const body = lastBody('check_message');
     expect(body).toMatchObject({
       method_name: 'check_message',
       sender_ip: '203.0.113.7',
@@ -136,7 +143,7 @@ describe('checks against a CleanTalk-compatible server', () => {
   it('checks a registration with check_newuser', async () => {
     const verdict = await verifier().verifier.checkNewUser(person({ message: undefined }));
     expect(verdict).toMatchObject({ decision: 'allow', method: 'check_newuser' });
-    const body = server.lastRequest('check_newuser')?.body as Record<string, string>;
+    const body = lastBody('check_newuser');
     expect(JSON.parse(body.post_info as string).comment_type).toBe('registration');
   });
 
@@ -239,7 +246,7 @@ describe('hostile input', () => {
       relevance: 'oops' as unknown as Submission['relevance'],
     });
     expect(verdict.verified).toBe(true);
-    const body = server.lastRequest('check_message')?.body as Record<string, unknown>;
+    const body = lastBody('check_message');
     expect(body).not.toHaveProperty('sender_email');
     expect(body).toMatchObject({ sender_nickname: 'a', message: '42' });
   });
@@ -249,16 +256,12 @@ describe('hostile input', () => {
       person({ message: 'x'.repeat(5_000_000) }),
     );
     expect(verdict.verified).toBe(true);
-    expect((server.lastRequest('check_message')?.body as Record<string, string>).message).toHaveLength(
-      100_000,
-    );
+    expect(lastBody('check_message').message).toHaveLength(100_000);
   });
 
   it('repairs invalid UTF-16 so the JSON on the wire is valid', async () => {
     await verifier().verifier.checkMessage(person({ message: 'half a pair: \ud83d and on' }));
-    expect((server.lastRequest('check_message')?.body as Record<string, string>).message).toBe(
-      'half a pair: \ufffd and on',
-    );
+    expect(lastBody('check_message').message).toBe('half a pair: \ufffd and on');
   });
 
   it('treats __proto__ keys in a body as plain data', async () => {
@@ -273,7 +276,7 @@ describe('hostile input', () => {
       person({ form: { [FIELDS.eventToken]: 'f'.repeat(64) } }),
     );
     expect(verdict).toMatchObject({ verified: true, eventToken: true });
-    expect(server.lastRequest('check_message')?.body).toMatchObject({
+    expect(lastBody('check_message')).toMatchObject({
       event_token: 'f'.repeat(64),
       event_token_enabled: 1,
     });
@@ -289,8 +292,8 @@ describe('hostile input', () => {
     await verifier().verifier.checkMessage(
       person({ form: { ...widgetFields(), [FIELDS.eventToken]: '<script>'.repeat(8) } }),
     );
-    expect(server.lastRequest('check_message')?.body).toMatchObject({ event_token_enabled: 0 });
-    expect(server.lastRequest('check_message')?.body).not.toHaveProperty('event_token');
+    expect(lastBody('check_message')).toMatchObject({ event_token_enabled: 0 });
+    expect(lastBody('check_message')).not.toHaveProperty('event_token');
   });
 
   it('refuses a start time in the future instead of sending a negative submit time', async () => {
@@ -299,7 +302,7 @@ describe('hostile input', () => {
       person({ form: { [FIELDS.startedAt]: future, [FIELDS.jsProof]: jsProof(future) } }),
     );
     expect(verdict.startTime).toEqual({ source: 'none', problem: 'future' });
-    expect(server.lastRequest('check_message')?.body).not.toHaveProperty('submit_time');
+    expect(lastBody('check_message')).not.toHaveProperty('submit_time');
   });
 
   it('blocks a filled honeypot without spending a check', async () => {
