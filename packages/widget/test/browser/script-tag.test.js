@@ -1,0 +1,149 @@
+// The script-tag build, dist/ct-protected-form.min.js, in auto mode on plain CMS markup: each test
+// opens a page of its own in an iframe, as a visitor would, and submits it for real.
+import { EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { cleanUp, equal, loadsOf, next, ok, one, page, until } from './helpers.js';
+
+const detector = (name) => `/detector/ct-bot-detector-wrapper.js?t=${name}`;
+
+/** A WordPress post page: a search form (GET) and the comment form (POST), as WordPress renders them. */
+const wordpress = ({ head = '', script }) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Hello world!</title>${head}</head>
+<body class="post-template-default single single-post">
+<form role="search" method="get" class="search-form" action="/search"><input type="search" class="search-field" name="s"></form>
+<div id="respond" class="comment-respond">
+<form action="/echo" method="post" id="commentform" class="comment-form" novalidate>
+<p class="comment-form-comment"><label for="comment">Comment</label><textarea id="comment" name="comment" cols="45" rows="8" maxlength="65525" required></textarea></p>
+<p class="comment-form-author"><label for="author">Name</label><input id="author" name="author" type="text" size="30" maxlength="245" autocomplete="name" required></p>
+<p class="comment-form-email"><label for="email">Email</label><input id="email" name="email" type="email" size="30" maxlength="100" autocomplete="email" required></p>
+<p class="comment-form-url"><label for="url">Website</label><input id="url" name="url" type="url" size="30" maxlength="200" autocomplete="url"></p>
+<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment"> <input type="hidden" name="comment_post_ID" value="1" id="comment_post_ID"><input type="hidden" name="comment_parent" id="comment_parent" value="0"></p>
+</form></div>
+${script}
+</body></html>`;
+
+const tag = (attributes) => `<script src="/dist/ct-protected-form.min.js" ${attributes} defer></script>`;
+
+/** Fills in the comment form of `frame` like a visitor, submits it, and answers what the server got. */
+async function comment(frame) {
+  const doc = frame.contentDocument;
+  const values = {
+    comment: 'Nice post!',
+    author: 'Ada',
+    email: 'ada@example.com',
+    url: 'https://ada.example',
+  };
+  for (const [id, value] of Object.entries(values)) doc.getElementById(id).value = value;
+  const arrived = next(frame, 'load');
+  doc.getElementById('submit').click();
+  await arrived;
+  return JSON.parse(frame.contentDocument.body.textContent);
+}
+
+const comments = (frame) => frame.contentDocument.getElementById('commentform');
+
+describe('script-tag build, auto mode on a WordPress page', () => {
+  afterEach(cleanUp);
+
+  it('protects the comment form without touching its markup, and sends every field', async () => {
+    const frame = await page(wordpress({ script: tag(`data-auto data-detector-src="${detector('wp')}"`) }));
+    const form = comments(frame);
+    await until(() => form.elements[FIELDS.eventToken]?.value, 'the detector token');
+    equal(form.parentElement.id, 'respond');
+    equal(frame.contentDocument.querySelector('ct-protected-form'), null);
+    const search = frame.contentDocument.querySelector('.search-form');
+    equal(search.elements[FIELDS.startedAt], undefined, 'the GET search form is left alone');
+
+    const url = frame.contentWindow.location.href;
+    const fields = await comment(frame);
+    equal(
+      ['comment', 'author', 'email', 'url', 'submit', 'comment_post_ID'].map((name) => one(fields, name)),
+      ['Nice post!', 'Ada', 'ada@example.com', 'https://ada.example', 'Post Comment', '1'],
+    );
+    equal(one(fields, FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(one(fields, FIELDS.pageUrl), url);
+    equal(one(fields, FIELDS.referrer), location.href);
+    ok(Number(one(fields, FIELDS.submittedAt)) >= Number(one(fields, FIELDS.startedAt)), 'submit time');
+    equal(await loadsOf(detector('wp')), 1);
+  });
+
+  it('protects forms the page adds later, like a contact form in a popup', async () => {
+    const frame = await page(
+      wordpress({ script: tag(`data-auto data-detector-src="${detector('popup')}"`) }),
+    );
+    const doc = frame.contentDocument;
+    doc.body.insertAdjacentHTML(
+      'beforeend',
+      '<div class="popup"><form method="POST" action="/echo"><input name="message"></form></div>',
+    );
+    const popup = doc.querySelector('.popup form');
+    await until(() => popup.elements[FIELDS.eventToken]?.value, 'the late form to carry the token');
+    ok(popup.elements[FIELDS.jsProof].value, 'JS proof');
+  });
+
+  it('data-auto="<selector>" and data-honeypot: only the chosen forms, with a honeypot', async () => {
+    const script = tag(`data-auto="#commentform" data-honeypot data-detector-src="${detector('selector')}"`);
+    const frame = await page(wordpress({ script }));
+    const doc = frame.contentDocument;
+    doc.body.insertAdjacentHTML('beforeend', '<form id="other" method="post" action="/echo"></form>');
+    await until(() => comments(frame).elements[FIELDS.honeypot], 'the honeypot');
+    equal(doc.getElementById('other').elements.length, 0);
+    equal(one(await comment(frame), FIELDS.honeypot), '');
+  });
+
+  it('uses the detector a CMS plugin already loaded instead of loading another', async () => {
+    const head = `<script id="ct_bot_detector-js" src="${detector('wp-plugin')}" async></script>`;
+    const frame = await page(
+      wordpress({ head, script: tag(`data-auto data-detector-src="${detector('wp-ours')}"`) }),
+    );
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token');
+    equal(await loadsOf(detector('wp-plugin')), 1);
+    equal(await loadsOf(detector('wp-ours')), 0);
+    equal(frame.contentDocument.querySelectorAll('script[src*="ct-bot-detector-wrapper"]').length, 1);
+  });
+
+  it('with data-consent="pending", loads nothing until CTProtectedForm.grantConsent()', async () => {
+    const src = detector('consent-call');
+    const frame = await page(
+      wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
+    );
+    await until(() => comments(frame).elements[FIELDS.jsProof], 'the form to be protected');
+    equal(await loadsOf(src), 0);
+    frame.contentWindow.CTProtectedForm.grantConsent();
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
+    equal(await loadsOf(src), 1);
+  });
+
+  it('the page-wide consent event works as well', async () => {
+    const src = detector('consent-event');
+    const frame = await page(
+      wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
+    );
+    await until(() => comments(frame).elements[FIELDS.jsProof], 'the form to be protected');
+    frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
+  });
+
+  it('loads the detector under a strict CSP with the nonce of its own script tag', async () => {
+    const src = detector('csp');
+    const head = `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-r4nd0m'">`;
+    const frame = await page(
+      wordpress({ head, script: tag(`nonce="r4nd0m" data-auto data-detector-src="${src}"`) }),
+    );
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token under CSP');
+    equal(await loadsOf(src), 1);
+  });
+
+  it('a blocked detector leaves the form working, with a ct-error on document', async () => {
+    const head = "<script>document.addEventListener('ct-error', (e) => (document.title = e.code));</script>";
+    const script = tag('data-auto data-detector-src="/detector/missing.js"');
+    const frame = await page(wordpress({ head, script }));
+    await until(() => frame.contentWindow.CTProtectedForm?.autoProtection, 'auto mode').then(
+      (auto) => auto.ready,
+    );
+    equal(frame.contentDocument.title, 'CT_DETECTOR_FAILED');
+    const fields = await comment(frame);
+    equal(one(fields, FIELDS.eventToken), '');
+    equal(one(fields, 'author'), 'Ada');
+  });
+});
