@@ -1,4 +1,3 @@
-import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
 import {
   createVerifier,
@@ -6,25 +5,17 @@ import {
   TimeoutError,
   type VerifierOptions,
 } from '@ct-protected-form/verifier';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildBotRequest, readBotAnswer } from '../src/check-bot.js';
 import { readClientSignals } from '../src/signals.js';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 
 const KEY = 'bot7check6key5secret';
-let server: DevServer;
-
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, authKeys: [KEY], quiet: true });
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.setFault(null);
-  server.clearRequests();
-});
+const local = useLocalCleanTalk([KEY]);
 
 function verifier(options: Partial<VerifierOptions> = {}) {
   const logger = { warn: vi.fn(), error: vi.fn() };
-  return createVerifier({ authKey: KEY, endpoint: server.apiUrl, timeoutMs: 1000, logger, ...options });
+  return createVerifier({ authKey: KEY, endpoint: local.server.apiUrl, timeoutMs: 1000, logger, ...options });
 }
 
 const login = (token: string, extra: Record<string, string> = {}) => ({
@@ -35,7 +26,7 @@ const login = (token: string, extra: Record<string, string> = {}) => ({
 
 describe('checkBot against a CleanTalk-compatible server', () => {
   it('allows a visitor whose token the detector issued, with the bot estimate and IP frequencies as numbers', async () => {
-    const verdict = await verifier().checkBot(login(server.issueEventToken()));
+    const verdict = await verifier().checkBot(login(local.server.issueEventToken()));
     expect(verdict).toMatchObject({
       method: 'check_bot',
       decision: 'allow',
@@ -50,15 +41,15 @@ describe('checkBot against a CleanTalk-compatible server', () => {
 
   it('counts the IP frequencies up across checks from the same address', async () => {
     const check = verifier();
-    await check.checkBot({ ...login(server.issueEventToken()), ip: '198.51.100.99' });
-    const second = await check.checkBot({ ...login(server.issueEventToken()), ip: '198.51.100.99' });
+    await check.checkBot({ ...login(local.server.issueEventToken()), ip: '198.51.100.99' });
+    const second = await check.checkBot({ ...login(local.server.issueEventToken()), ip: '198.51.100.99' });
     expect(second.ipFrequency?.tenMinutes).toBe(2);
   });
 
   it('sends the token, the IP and the page but nothing the visitor typed', async () => {
-    const token = server.issueEventToken();
+    const token = local.server.issueEventToken();
     await verifier().checkBot(login(token));
-    const body = server.lastRequest('check_bot')?.body as Record<string, unknown>;
+    const body = local.server.lastRequest('check_bot')?.body as Record<string, unknown>;
     expect(body).toMatchObject({
       method_name: 'check_bot',
       auth_key: KEY,
@@ -82,15 +73,17 @@ describe('checkBot against a CleanTalk-compatible server', () => {
   });
 
   it('blocks a filled honeypot without asking CleanTalk', async () => {
-    const verdict = await verifier().checkBot(login(server.issueEventToken(), { [FIELDS.honeypot]: 'x' }));
+    const verdict = await verifier().checkBot(
+      login(local.server.issueEventToken(), { [FIELDS.honeypot]: 'x' }),
+    );
     expect(verdict).toMatchObject({ method: 'check_bot', decision: 'block', basis: 'honeypot' });
-    expect(server.lastRequest('check_bot')).toBeUndefined();
+    expect(local.server.lastRequest('check_bot')).toBeUndefined();
   });
 
   it('follows the fail mode and answers by the deadline when CleanTalk hangs', async () => {
-    server.setFault({ drop: 'hang', paths: ['api'] });
+    local.server.setFault({ drop: 'hang', paths: ['api'] });
     const verdict = await verifier({ timeoutMs: 200, failMode: 'allow-if-js' }).checkBot(
-      login(server.issueEventToken()),
+      login(local.server.issueEventToken()),
     );
     expect(verdict).toMatchObject({ decision: 'allow', verified: false, basis: 'failure' });
     expect(verdict.error).toBeInstanceOf(TimeoutError);
@@ -101,9 +94,9 @@ describe('checkBot against a CleanTalk-compatible server', () => {
     const logger = { warn: vi.fn(), error: vi.fn() };
     const verdict = await createVerifier({
       authKey: 'ct-devserver-trial-expired',
-      endpoint: server.apiUrl,
+      endpoint: local.server.apiUrl,
       logger,
-    }).checkBot(login(server.issueEventToken()));
+    }).checkBot(login(local.server.issueEventToken()));
     expect(verdict).toMatchObject({ decision: 'review', basis: 'failure' });
     expect(verdict.error).toBeInstanceOf(LicenceError);
     expect(logger.error).toHaveBeenCalledOnce();

@@ -1,4 +1,3 @@
-import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import {
   ConnectionError,
   createVerifier,
@@ -6,25 +5,17 @@ import {
   LicenceError,
   type VerifierOptions,
 } from '@ct-protected-form/verifier';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 
 const KEY = 'feed4back3key2secret';
-let server: DevServer;
-
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, authKeys: [KEY], quiet: true });
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.setFault(null);
-  server.clearRequests();
-});
+const local = useLocalCleanTalk([KEY]);
 
 const verifier = (options: Partial<VerifierOptions> = {}) =>
-  createVerifier({ authKey: KEY, endpoint: server.apiUrl, timeoutMs: 1000, ...options });
+  createVerifier({ authKey: KEY, endpoint: local.server.apiUrl, timeoutMs: 1000, ...options });
 
 const id = (n: number) => n.toString(16).padStart(32, 'a');
-const feedbackCalls = () => server.requests.filter((request) => request.methodName === 'send_feedback');
+const feedbackCalls = () => local.server.requests.filter((request) => request.methodName === 'send_feedback');
 
 describe('sendFeedback', () => {
   it('sends 1 for "it was fine" and 0 for "it was spam" and returns what CleanTalk received', async () => {
@@ -70,7 +61,7 @@ describe('sendFeedback', () => {
   });
 
   it('returns an HTTP failure as a typed error instead of throwing, counting only what was answered', async () => {
-    server.setFault({ status: 503, paths: ['api'] });
+    local.server.setFault({ status: 503, paths: ['api'] });
     const result = await verifier().sendFeedback([{ requestId: id(5), spam: true }]);
     expect(result).toMatchObject({ sent: 0, received: 0, complete: false });
     expect(result.error).toBeInstanceOf(HttpStatusError);
@@ -79,7 +70,7 @@ describe('sendFeedback', () => {
   it('returns a refused key as a LicenceError that does not name the key', async () => {
     const result = await createVerifier({
       authKey: 'ct-devserver-disabled',
-      endpoint: server.apiUrl,
+      endpoint: local.server.apiUrl,
     }).sendFeedback([{ requestId: id(6), spam: false }]);
     expect(result.error).toBeInstanceOf(LicenceError);
     expect(result.error?.message).not.toContain('ct-devserver-disabled');

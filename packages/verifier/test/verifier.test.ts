@@ -1,4 +1,3 @@
-import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import {
   ConnectionError,
@@ -12,46 +11,30 @@ import {
   TimeoutError,
   type VerifierOptions,
 } from '@ct-protected-form/verifier';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
+import { widgetFields } from './helpers/widget-form.js';
 
 const KEY = 'wire9test8key7secret';
-let server: DevServer;
-
-beforeAll(async () => {
-  server = await startDevServer({ port: 0, authKeys: [KEY], quiet: true });
-});
-afterAll(() => server.close());
-afterEach(() => {
-  server.setFault(null);
-  server.clearRequests();
-});
+const local = useLocalCleanTalk([KEY]);
 
 function verifier(options: Partial<VerifierOptions> = {}) {
   const logger = { warn: vi.fn(), error: vi.fn() };
   return {
     logger,
-    verifier: createVerifier({ authKey: KEY, endpoint: server.apiUrl, timeoutMs: 1000, logger, ...options }),
-  };
-}
-
-/** What a real browser with the widget posts, started `secondsAgo` ago. */
-function widgetFields(secondsAgo = 12, extra: Record<string, string> = {}) {
-  const startedAt = String(Date.now() - secondsAgo * 1000);
-  return {
-    [FIELDS.startedAt]: startedAt,
-    [FIELDS.submittedAt]: String(Number(startedAt) + secondsAgo * 1000),
-    [FIELDS.jsProof]: jsProof(startedAt),
-    [FIELDS.timeZone]: 'Europe/Berlin',
-    [FIELDS.tzOffset]: '60',
-    [FIELDS.pageUrl]: 'https://blog.example/post/1',
-    [FIELDS.referrer]: 'https://search.example/',
-    ...extra,
+    verifier: createVerifier({
+      authKey: KEY,
+      endpoint: local.server.apiUrl,
+      timeoutMs: 1000,
+      logger,
+      ...options,
+    }),
   };
 }
 
 /** The body of the last request the server recorded for a method. */
 function lastBody(method = 'check_message'): Record<string, unknown> {
-  const request = server.lastRequest(method);
+  const request = local.server.lastRequest(method);
   if (!request) throw new Error(`the server received no ${method}`);
   return request.body as Record<string, unknown>;
 }
@@ -99,11 +82,11 @@ describe('checks against a CleanTalk-compatible server', () => {
     expect(JSON.parse(body.sender_info as string)).toMatchObject({
       REFERRER: 'https://search.example/',
       USER_AGENT: 'Mozilla/5.0 Test',
-      page_url: 'https://blog.example/post/1',
+      page_url: 'https://blog.example/contact',
     });
     expect(JSON.parse(body.post_info as string)).toEqual({
       comment_type: 'comment',
-      post_url: 'https://blog.example/post/1',
+      post_url: 'https://blog.example/contact',
     });
     expect(JSON.parse(body.all_headers as string)).toEqual({
       'user-agent': 'Mozilla/5.0 Test',
@@ -149,9 +132,9 @@ describe('checks against a CleanTalk-compatible server', () => {
 
   it('uses kept-alive connections: many checks, few connections', async () => {
     const { verifier: v } = verifier();
-    const before = server.connectionsAccepted;
+    const before = local.server.connectionsAccepted;
     for (let i = 0; i < 10; i++) await v.checkMessage(person());
-    expect(server.connectionsAccepted - before).toBeLessThanOrEqual(2);
+    expect(local.server.connectionsAccepted - before).toBeLessThanOrEqual(2);
   });
 });
 
@@ -162,7 +145,7 @@ describe('licence errors', () => {
     ['a disabled service', 'ct-devserver-disabled', 'SERVICE_DISABLED'],
   ])('treats %s as the site’s configuration error, logged without the key', async (_name, key, code) => {
     const logger = { warn: vi.fn(), error: vi.fn() };
-    const v = createVerifier({ authKey: key, endpoint: server.apiUrl, logger });
+    const v = createVerifier({ authKey: key, endpoint: local.server.apiUrl, logger });
     const verdict = await v.checkMessage(person());
     expect(verdict).toMatchObject({ decision: 'review', verified: false, basis: 'failure', codes: [] });
     expect(verdict.error).toBeInstanceOf(LicenceError);
@@ -198,7 +181,7 @@ describe('faults, for every fail mode', () => {
     it.each(modes)(
       `${faultName} under failMode %s (js proven: %s) decides %s within the timeout`,
       async (failMode, js, decision) => {
-        server.setFault(fault);
+        local.server.setFault(fault);
         const timeoutMs = 400;
         const { verifier: v, logger } = verifier({ failMode, timeoutMs });
         const started = performance.now();
@@ -215,9 +198,9 @@ describe('faults, for every fail mode', () => {
 
   it('recovers as soon as the fault is gone', async () => {
     const { verifier: v } = verifier();
-    server.setFault({ status: 502 });
+    local.server.setFault({ status: 502 });
     expect((await v.checkMessage(person())).verified).toBe(false);
-    server.setFault(null);
+    local.server.setFault(null);
     expect((await v.checkMessage(person())).verified).toBe(true);
   });
 });
@@ -283,7 +266,7 @@ describe('hostile input', () => {
   });
 
   it('counts a token the detector really issued as proof of a browser, even without the widget’s fields', async () => {
-    const token = server.issueEventToken();
+    const token = local.server.issueEventToken();
     const verdict = await verifier().verifier.checkMessage(person({ form: { [FIELDS.eventToken]: token } }));
     expect(verdict).toMatchObject({ decision: 'allow', verified: true, eventToken: true, jsProven: true });
   });
@@ -310,6 +293,6 @@ describe('hostile input', () => {
       person({ form: widgetFields(12, { [FIELDS.honeypot]: 'x' }) }),
     );
     expect(verdict).toMatchObject({ decision: 'block', basis: 'honeypot', verified: false });
-    expect(server.requests).toHaveLength(0);
+    expect(local.server.requests).toHaveLength(0);
   });
 });
