@@ -1,6 +1,5 @@
 import { FIELDS } from '@ct-protected-form/fields';
-import { removeOwnFields, setHiddenField, writeEventToken } from './hidden-fields.js';
-import { setHoneypot } from './honeypot.js';
+import { removeOwnFields, writeFields } from './hidden-fields.js';
 
 /** The longest a submit waits for a start token still on its way; then it goes through without. */
 export const SUBMIT_HOLD_MS = 2000;
@@ -17,34 +16,38 @@ export interface FieldSource {
 
 /** The controller of one protected form. */
 export interface FormProtector {
-  /** Writes fresh values into the form's hidden fields; the submit time only when `submitting`. */
-  write(submitting?: boolean): void;
+  /**
+   * Writes `fields` (by default fresh values from the source) into the form's hidden fields; the
+   * submit time only when `submitting`.
+   */
+  write(fields?: Record<string, string>, submitting?: boolean): void;
   /** Stops listening and removes the inputs it added; the author's and the detector's stay. */
   disconnect(): void;
 }
 
 /**
- * Protects one bare `<form>`, wrapped or not: writes the hidden fields now and refreshes them when
+ * Protects one bare `<form>`, wrapped or not: writes the hidden fields now (`fields`, when the
+ * caller already has them for many forms) and refreshes them when
  * the form is submitted (before the page's own submit handlers run), and holds a submit briefly
  * while a start token is still being fetched. Changes nothing else about the form.
  */
-export function protectForm(form: HTMLFormElement, source: FieldSource): FormProtector {
+export function protectForm(
+  form: HTMLFormElement,
+  source: FieldSource,
+  fields: Record<string, string> = source.getFields(),
+): FormProtector {
   const abort = new AbortController();
   let resubmitting = false;
-  const write = (submitting?: boolean) => {
-    const fields = source.getFields();
+  const write = (values = source.getFields(), submitting?: boolean) => {
+    const fields = { ...values };
     if (!submitting) delete fields[FIELDS.submittedAt];
-    for (const [name, value] of Object.entries(fields)) {
-      if (name === FIELDS.eventToken) writeEventToken(form, value);
-      else setHiddenField(form, name, value);
-    }
-    setHoneypot(form, source.honeypot);
+    writeFields(form, fields, source.honeypot);
   };
   form.addEventListener(
     'submit',
     (event) => {
       const { pending } = source;
-      if (!pending || resubmitting || event.defaultPrevented) return write(true);
+      if (!pending || resubmitting || event.defaultPrevented) return write(undefined, true);
       // Hold the submit, then submit again with the same submitter, so that the clicked button's
       // name and value are still sent. The page's own handlers only see the second submit.
       event.preventDefault();
@@ -67,7 +70,7 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
     },
     { capture: true, signal: abort.signal },
   );
-  write();
+  write(fields);
   return {
     write,
     disconnect() {

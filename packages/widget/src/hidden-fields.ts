@@ -1,4 +1,5 @@
 import { FIELDS } from '@ct-protected-form/fields';
+import { asHoneypot } from './honeypot.js';
 
 /** Inputs this package added, so that it only ever removes its own, never the author's or the detector's. */
 const own = new WeakSet<Element>();
@@ -6,33 +7,41 @@ const own = new WeakSet<Element>();
 /** Whether `element` is an input this package added. */
 export const isOwnField = (element: Element): boolean => own.has(element);
 
-/** The form's controls named `name`, including those tied to it by a `form="…"` attribute. */
-export const fieldsNamed = (form: HTMLFormElement, name: string): HTMLInputElement[] =>
-  [...form.elements].filter((element) => (element as HTMLInputElement).name === name) as HTMLInputElement[];
-
-/** Appends an input of ours (hidden unless `type` says otherwise) to the form. */
-export function addField(form: HTMLFormElement, name: string, type = 'hidden'): HTMLInputElement {
+/** A new hidden input of ours. */
+function createField(name: string): HTMLInputElement {
   const input = document.createElement('input');
-  input.type = type;
+  input.type = 'hidden';
   input.name = name;
   own.add(input);
-  return form.appendChild(input);
-}
-
-/** Sets the form's field `name` to `value`, adding a hidden input when the form has none. */
-export function setHiddenField(form: HTMLFormElement, name: string, value: string): void {
-  (fieldsNamed(form, name)[0] ?? addField(form, name)).value = value;
+  return input;
 }
 
 /**
- * Leaves exactly one event-token input in the form: the detector's own when it added one (ours is
- * then dropped), else ours. An empty `token` never clears a value the detector wrote.
+ * Writes `fields` into the form, in one pass over its controls (those tied to it by `form="…"`
+ * included): an existing field of that name is reused, a missing one appended as a hidden input.
+ * Leaves exactly one event-token input, the detector's own when it added one, and never clears a
+ * value the detector wrote with an empty token. Adds the honeypot, or removes ours.
  */
-export function writeEventToken(form: HTMLFormElement, token: string): void {
-  const [kept, ...extra] = fieldsNamed(form, FIELDS.eventToken).sort((a, b) => +own.has(a) - +own.has(b));
-  for (const input of extra) input.remove();
-  if (!kept) addField(form, FIELDS.eventToken).value = token;
-  else if (token) kept.value = token;
+export function writeFields(form: HTMLFormElement, fields: Record<string, string>, honeypot: boolean): void {
+  const found = new Map<string, HTMLInputElement[]>();
+  for (const element of form.elements) {
+    const { name } = element as HTMLInputElement;
+    if (fields[name] != null || name === FIELDS.honeypot) {
+      found.set(name, [...(found.get(name) ?? []), element as HTMLInputElement]);
+    }
+  }
+  const added = document.createDocumentFragment();
+  for (const [name, value] of Object.entries(fields)) {
+    const [input = added.appendChild(createField(name)), ...extra] = (found.get(name) ?? []).sort(
+      (a, b) => +own.has(a) - +own.has(b),
+    );
+    if (name === FIELDS.eventToken) for (const duplicate of extra) duplicate.remove();
+    if (value || own.has(input) || name !== FIELDS.eventToken) input.value = value;
+  }
+  const traps = found.get(FIELDS.honeypot) ?? [];
+  if (!honeypot) for (const trap of traps) if (own.has(trap)) trap.remove();
+  if (honeypot && !traps[0]) added.append(asHoneypot(createField(FIELDS.honeypot)));
+  form.append(added);
 }
 
 /** Removes every input this package added to the form. */

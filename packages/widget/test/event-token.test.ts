@@ -1,7 +1,7 @@
 import { DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
 import { expect, test, vi } from 'vitest';
 import { readEventToken } from '../src/event-token.js';
-import { addField } from '../src/hidden-fields.js';
+import { writeFields } from '../src/hidden-fields.js';
 import { mount, token } from './helpers.js';
 
 test("reads the token from the detector's input anywhere in the document", () => {
@@ -12,7 +12,7 @@ test("reads the token from the detector's input anywhere in the document", () =>
 
 test('skips the inputs this package added, whose values are only copies', () => {
   const form = mount('<form></form>');
-  addField(form, FIELDS.eventToken).value = token('o');
+  writeFields(form, { [FIELDS.eventToken]: token('o') }, false);
   expect(readEventToken()).toBe('');
 });
 

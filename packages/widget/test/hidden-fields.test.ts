@@ -1,80 +1,96 @@
 import { FIELDS } from '@ct-protected-form/fields';
-import { describe, expect, test } from 'vitest';
-import {
-  addField,
-  fieldsNamed,
-  isOwnField,
-  removeOwnFields,
-  setHiddenField,
-  writeEventToken,
-} from '../src/hidden-fields.js';
-import { mount, token, values } from './helpers.js';
+import { describe, expect, test, vi } from 'vitest';
+import { isOwnField, removeOwnFields, writeFields } from '../src/hidden-fields.js';
+import { mount, token, value, values } from './helpers.js';
 
-describe('setHiddenField', () => {
-  test('adds one hidden input, then updates it instead of adding another', () => {
+const names = (form: HTMLFormElement) =>
+  [...form.elements].map((element) => (element as HTMLInputElement).name);
+
+/** An input as CleanTalk's detector adds it. */
+function detectorInput(form: HTMLFormElement, value: string) {
+  const input = document.createElement('input');
+  input.type = 'hidden';
+  input.name = FIELDS.eventToken;
+  input.value = value;
+  return form.appendChild(input);
+}
+
+describe('writeFields', () => {
+  test('appends missing fields as hidden inputs, then updates them instead of adding more', () => {
     const form = mount('<form><input name="comment"></form>');
-    setHiddenField(form, FIELDS.startedAt, '1');
-    setHiddenField(form, FIELDS.startedAt, '2');
-    const inputs = fieldsNamed(form, FIELDS.startedAt);
-    expect(inputs).toHaveLength(1);
-    expect(inputs[0]?.type).toBe('hidden');
-    expect(inputs[0]?.value).toBe('2');
-    expect(isOwnField(inputs[0] as HTMLInputElement)).toBe(true);
+    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.jsProof]: 'a' }, false);
+    writeFields(form, { [FIELDS.startedAt]: '2', [FIELDS.jsProof]: 'b' }, false);
+    expect(names(form)).toEqual(['comment', FIELDS.startedAt, FIELDS.jsProof]);
+    expect(value(form, FIELDS.startedAt)).toBe('2');
+    const input = form.elements.namedItem(FIELDS.startedAt) as HTMLInputElement;
+    expect(input.type).toBe('hidden');
+    expect(isOwnField(input)).toBe(true);
+  });
+
+  test('adds all missing inputs in one DOM mutation', () => {
+    const form = mount('<form></form>');
+    const append = vi.spyOn(form, 'append');
+    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.jsProof]: 'a', [FIELDS.pageUrl]: 'u' }, true);
+    expect(append).toHaveBeenCalledOnce();
+    expect(form.elements.length).toBe(4);
   });
 
   test('reuses a field the author put there, even one tied to the form from outside', () => {
     const form = mount(
-      `<form id="f"></form><input type="hidden" name="${FIELDS.pageUrl}" form="f" value="author's">`,
+      `<form id="f"></form><input type="hidden" name="${FIELDS.pageUrl}" form="f" value="x">`,
     );
-    setHiddenField(form, FIELDS.pageUrl, 'https://example.com/');
+    writeFields(form, { [FIELDS.pageUrl]: 'https://example.com/' }, false);
     expect(values(form, FIELDS.pageUrl)).toEqual(['https://example.com/']);
     expect(form.children).toHaveLength(0);
   });
-});
 
-describe('writeEventToken', () => {
-  test("keeps the detector's own input and drops ours when both are in the form", () => {
+  test("keeps the detector's own token input and drops ours when both are in the form", () => {
     const form = mount('<form></form>');
-    addField(form, FIELDS.eventToken).value = '';
-    const detectors = document.createElement('input');
-    detectors.type = 'hidden';
-    detectors.name = FIELDS.eventToken;
-    detectors.value = token('d');
-    form.append(detectors);
-    writeEventToken(form, token('d'));
-    expect(fieldsNamed(form, FIELDS.eventToken)).toEqual([detectors]);
+    writeFields(form, { [FIELDS.eventToken]: '' }, false);
+    const detectors = detectorInput(form, token('d'));
+    writeFields(form, { [FIELDS.eventToken]: token('d') }, false);
+    expect([...form.elements]).toEqual([detectors]);
   });
 
-  test("never clears the detector's value with an empty token", () => {
-    const form = mount(
-      `<form><input type="hidden" name="${FIELDS.eventToken}" value="${token('d')}"></form>`,
-    );
-    writeEventToken(form, '');
+  test('leaves exactly one token input when the detector added two', () => {
+    const form = mount('<form></form>');
+    detectorInput(form, token('d'));
+    detectorInput(form, token('d'));
+    writeFields(form, { [FIELDS.eventToken]: token('d') }, false);
     expect(values(form, FIELDS.eventToken)).toEqual([token('d')]);
   });
 
-  test('adds our own input when the form has none, empty until a token is known', () => {
+  test("never clears the detector's token with an empty one, and updates ours", () => {
     const form = mount('<form></form>');
-    writeEventToken(form, '');
-    writeEventToken(form, token());
-    expect(values(form, FIELDS.eventToken)).toEqual([token()]);
+    detectorInput(form, token('d'));
+    writeFields(form, { [FIELDS.eventToken]: '' }, false);
+    expect(values(form, FIELDS.eventToken)).toEqual([token('d')]);
+
+    const other = mount('<form></form>');
+    writeFields(other, { [FIELDS.eventToken]: token('a') }, false);
+    writeFields(other, { [FIELDS.eventToken]: '' }, false);
+    expect(values(other, FIELDS.eventToken)).toEqual(['']);
   });
 
-  test('leaves exactly one input when the detector added two', () => {
-    const input = `<input type="hidden" name="${FIELDS.eventToken}" value="${token('d')}">`;
-    const form = mount(`<form>${input}${input}</form>`);
-    writeEventToken(form, token('d'));
-    expect(values(form, FIELDS.eventToken)).toEqual([token('d')]);
+  test("adds the honeypot once, removes ours when asked to, and leaves an author's ct_hp alone", () => {
+    const form = mount('<form></form>');
+    writeFields(form, {}, true);
+    writeFields(form, {}, true);
+    expect(values(form, FIELDS.honeypot)).toEqual(['']);
+    writeFields(form, {}, false);
+    expect(values(form, FIELDS.honeypot)).toEqual([]);
+
+    const authored = mount(`<form><input name="${FIELDS.honeypot}"></form>`);
+    writeFields(authored, {}, true);
+    writeFields(authored, {}, false);
+    expect(authored.elements.length).toBe(1);
   });
 });
 
 test('removeOwnFields removes only the inputs this package added', () => {
-  const form = mount(`<form><input name="email"><input type="hidden" name="${FIELDS.eventToken}"></form>`);
-  setHiddenField(form, FIELDS.startedAt, '1');
-  addField(form, FIELDS.honeypot, 'text');
+  const form = mount(`<form><input name="email"></form>`);
+  detectorInput(form, token('d'));
+  writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.eventToken]: '' }, true);
   removeOwnFields(form);
-  expect([...form.elements].map((element) => (element as HTMLInputElement).name)).toEqual([
-    'email',
-    FIELDS.eventToken,
-  ]);
+  expect(names(form)).toEqual(['email', FIELDS.eventToken]);
 });

@@ -1,0 +1,296 @@
+// Widget benchmark, in one run: download size of the script-tag build and of the npm entry beside
+// ALTCHA's and Friendly Captcha's browser bundles and a bare Lit element, then, in Chromium, the time
+// to protect 100 forms and the layout shift the widget causes. Run with `pnpm bench` (builds first).
+// No network: Chromium's requests are answered from memory.
+// `node bench/run.mjs --check` exits with 1 when a figure is over its budget.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build, minifySync } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(join(root, 'package.json'));
+const KB = 1024;
+const BUDGETS = { scriptTagGzip: 7.0 * KB, npmEntryGzip: 2.0 * KB, protect100Ms: 5 };
+const RUNS = 15;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // window.gc() between runs, so that one run's garbage is not collected during the next.
+  '--js-flags=--expose-gc',
+];
+
+const over = [];
+const budget = (name, value, limit) => {
+  if (value > limit) over.push(name);
+  return value <= limit ? 'within' : 'OVER';
+};
+
+const scriptTag = readFileSync(join(root, 'dist/ct-protected-form.min.js'), 'utf8');
+
+/**
+ * Bundles `entry` (a file, or `code` written to .bench/) with Vite (Rolldown) as an ES module, `external`
+ * left out, then minifies it with Oxc: what a site's own bundler would make of it.
+ */
+async function bundle(entry, { external = [], code, name } = {}) {
+  if (code) {
+    mkdirSync(join(root, '.bench'), { recursive: true });
+    entry = join(root, '.bench', `${name}.js`);
+    writeFileSync(entry, code);
+  }
+  const output = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root,
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry, formats: ['es'], fileName: () => 'bundle.js' },
+      rolldownOptions: { external },
+    },
+  });
+  const [chunk] = (Array.isArray(output) ? output[0] : output).output;
+  return minifySync('bundle.js', chunk.code, { module: true, compress: true, mangle: true }).code;
+}
+
+function measure(source) {
+  const bytes = Buffer.byteLength(source);
+  const gzip = gzipSync(source, { level: 9 }).length;
+  const brotli = brotliCompressSync(source, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes },
+  }).length;
+  return { bytes, gzip, brotli };
+}
+
+const kb = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
+
+async function sizes() {
+  const lit = [/^lit($|\/)/, /^@lit\//];
+  const npmEntry = await bundle(join(root, 'dist/index.js'), { external: lit });
+  const bareElement = (base, from) =>
+    `import { ${base} } from '${from}';\nclass BareElement extends ${base} { createRenderRoot() { return this; } }\ncustomElements.define('bare-element', BareElement);`;
+  // Their own browser bundles, as shipped (neither package exports these paths).
+  const altcha = join(root, 'node_modules/altcha');
+  const friendly = join(root, 'node_modules/friendly-challenge');
+  const rows = [
+    ['ct-protected-form.min.js (script tag, Lit inside)', measure(scriptTag), BUDGETS.scriptTagGzip],
+    ['npm entry dist/index.js (lit external)', measure(npmEntry), BUDGETS.npmEntryGzip],
+    [
+      '  of which @ct-protected-form/fields',
+      measure(await bundle(require.resolve('@ct-protected-form/fields'))),
+    ],
+    [
+      'bare LitElement, bundled the same way',
+      measure(await bundle('', { code: bareElement('LitElement', 'lit'), name: 'bare-lit-element' })),
+    ],
+    [
+      'bare ReactiveElement, bundled the same way',
+      measure(
+        await bundle('', {
+          code: bareElement('ReactiveElement', '@lit/reactive-element'),
+          name: 'bare-reactive-element',
+        }),
+      ),
+    ],
+    [
+      'altcha dist/main/altcha.min.js',
+      measure(readFileSync(join(altcha, 'dist/main/altcha.min.js'), 'utf8')),
+    ],
+    [
+      'friendly-challenge widget.module.min.js',
+      measure(readFileSync(join(friendly, 'widget.module.min.js'), 'utf8')),
+    ],
+  ];
+  const ours = rows[0][1].gzip;
+  console.log('Download size (minified; gzip -9, brotli 11)');
+  console.table(
+    Object.fromEntries(
+      rows.map(([name, size, limit]) => [
+        name,
+        {
+          minified: kb(size.bytes),
+          gzip: kb(size.gzip),
+          brotli: kb(size.brotli),
+          'gzip vs script tag': `${(size.gzip / ours).toFixed(2)}x`,
+          budget: limit ? `≤ ${kb(limit)} gzip: ${budget(name, size.gzip, limit)}` : '',
+        },
+      ]),
+    ),
+  );
+}
+
+async function browser() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.route('http://bench.test/**', (route) => {
+      const { pathname, searchParams } = new URL(route.request().url());
+      if (pathname === '/ct-protected-form.min.js') {
+        return route.fulfill({ contentType: 'application/javascript', body: scriptTag });
+      }
+      return route.fulfill({ contentType: 'text/html', body: pages[pathname]?.(searchParams) ?? '' });
+    });
+
+    console.log(`\nIn Chromium (median of ${RUNS} runs after a warm-up)`);
+    const timing = {};
+    for (const [name, path] of [
+      ['100 <ct-protected-form>, one form each', '/elements'],
+      ['1 <ct-protected-form> around 100 forms', '/one-element'],
+      ['auto mode, 100 POST forms', '/auto'],
+    ]) {
+      await page.goto(`http://bench.test${path}`);
+      await page.waitForFunction(() => customElements.get('ct-protected-form'));
+      const { widget, byHand } = await page.evaluate(protect100, RUNS + 1);
+      timing[name] = {
+        'time to protect': `${widget.toFixed(2)} ms`,
+        '9 hidden inputs per form by hand': `${byHand.toFixed(2)} ms`,
+        budget: `≤ 5 ms: ${budget(name, widget, BUDGETS.protect100Ms)}`,
+      };
+    }
+    console.table(timing);
+
+    const shift = {};
+    for (const [name, path, limited] of [
+      ['elements (+ honeypot), script after first paint', '/layout?mode=element', true],
+      ['auto mode (+ honeypot), script after first paint', '/layout?mode=auto', true],
+      // Any input appended to a form changes which child is last; CleanTalk's detector appends one too.
+      ['auto mode, page styling `form > :last-child` (caveat)', '/layout?mode=auto&last-child', false],
+    ]) {
+      await page.goto(`http://bench.test${path}`);
+      const { cls, moved, shifts } = await page.evaluate(layoutShift);
+      shift[name] = {
+        CLS: Number(cls.toFixed(4)),
+        'layout-shift entries': shifts,
+        'boxes that moved': moved,
+        budget: limited ? `0: ${budget(name, cls + moved, 0)}` : 'see README',
+      };
+    }
+    console.table(shift);
+  } finally {
+    await browser.close();
+  }
+}
+
+const FORM = (attributes = '') =>
+  `<form method="post" action="/comments" ${attributes}><p><label>Name <input name="author"></label></p><p><textarea name="comment"></textarea></p><p><button>Post</button></p></form>`;
+const TAG = (data) => `<script src="/ct-protected-form.min.js" ${data}></script>`;
+const pages = {
+  '/elements': () => `<!doctype html><body>${TAG('')}`,
+  '/one-element': () => `<!doctype html><body>${TAG('')}`,
+  '/auto': () => `<!doctype html><body>${TAG('data-auto data-no-detector')}`,
+  '/layout': (query) => `<!doctype html><html><head><style>
+    body { font: 16px/1.5 sans-serif; max-width: 40rem; margin: 2rem auto }
+    form { display: grid; gap: .5rem; padding: 1rem; border: 1px solid #ccc; margin-bottom: 1rem }
+    ${query.has('last-child') ? 'form > :last-child { margin-bottom: 0 }' : ''}
+  </style></head><body><h1>A post</h1><p>Some text above the forms.</p>
+  ${
+    query.get('mode') === 'element'
+      ? `<ct-protected-form no-detector honeypot>${FORM()}</ct-protected-form><div><ct-protected-form no-detector honeypot>${FORM()}${FORM()}</ct-protected-form></div>`
+      : `${FORM()}<div>${FORM()}${FORM()}</div>`
+  }<p id="after">Text below the forms.</p></body></html>`,
+};
+
+/**
+ * In the page: inserts 100 forms `runs` times; answers the median ms until all carry their fields,
+ * minus the same insertion of unprotected markup (the page's own cost), and, for scale, what it
+ * costs Chromium to append the same 9 hidden inputs to each form by hand.
+ */
+async function protect100(runs) {
+  const path = location.pathname;
+  const form = (method = 'post') =>
+    `<form method="${method}" action="/comments"><input name="author"><textarea name="comment"></textarea><button>Post</button></form>`;
+  const markup = (tag, method) =>
+    path === '/elements'
+      ? `<${tag} no-detector>${form(method)}</${tag}>`.repeat(100)
+      : path === '/one-element'
+        ? `<${tag} no-detector>${form(method).repeat(100)}</${tag}>`
+        : form(method).repeat(100);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  async function time(html, finish) {
+    const times = [];
+    for (let run = 0; run < runs; run++) {
+      const box = document.body.appendChild(document.createElement('div'));
+      const start = performance.now();
+      box.innerHTML = html;
+      await finish(box);
+      times.push(performance.now() - start);
+      box.remove();
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return median(times.slice(1));
+  }
+  const unprotected = path === '/auto' ? markup('div', 'get') : markup('x-unprotected');
+  const baseline = await time(unprotected, () => {});
+  const widget = await time(markup('ct-protected-form'), async (box) => {
+    const last = box.querySelectorAll('form')[99];
+    while (!last.querySelector('input[name="ct_js"]')) await null;
+    if (box.querySelectorAll('input[name="ct_js"]').length !== 100)
+      throw new Error('not all forms protected');
+  });
+  const byHand = await time(unprotected, (box) => {
+    for (const each of box.querySelectorAll('form')) {
+      const inputs = document.createDocumentFragment();
+      for (let i = 0; i < 9; i++) {
+        const input = inputs.appendChild(document.createElement('input'));
+        input.type = 'hidden';
+        input.name = `field_${i}`;
+        input.value = String(i);
+      }
+      each.append(inputs);
+    }
+  });
+  return { widget: widget - baseline, byHand: byHand - baseline };
+}
+
+/** In the page: loads the script after the first paint and answers the layout shift it caused. */
+async function layoutShift() {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+  let cls = 0;
+  let shifts = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      shifts += 1;
+      if (!entry.hadRecentInput) cls += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  const boxes = () =>
+    [...document.querySelectorAll('form, #after')].map((element) =>
+      JSON.stringify(element.getBoundingClientRect()),
+    );
+  await frame();
+  await frame();
+  const before = boxes();
+  const script = document.createElement('script');
+  script.src = '/ct-protected-form.min.js';
+  if (new URLSearchParams(location.search).get('mode') === 'auto') {
+    Object.assign(script.dataset, { auto: '', honeypot: '', noDetector: '' });
+  }
+  const loaded = new Promise((resolve) => script.addEventListener('load', resolve));
+  document.head.append(script);
+  await loaded;
+  await frame();
+  await frame();
+  if (document.querySelectorAll('input[name="ct_hp"]').length !== 3) throw new Error('forms not protected');
+  const after = boxes();
+  return { cls, shifts, moved: before.filter((box, i) => box !== after[i]).length };
+}
+
+console.log('ct-protected-form widget benchmark (node %s)\n', process.version);
+await sizes();
+await browser();
+if (over.length) {
+  console.log(`\nOver budget: ${over.join(', ')}`);
+  if (process.argv.includes('--check')) process.exitCode = 1;
+}
