@@ -27,8 +27,8 @@ export interface FormProtector {
 
 /**
  * Protects one bare `<form>`, wrapped or not: writes the hidden fields now (`fields`, when the
- * caller already has them for many forms) and refreshes them when
- * the form is submitted (before the page's own submit handlers run), and holds a submit briefly
+ * caller already has them for many forms), refreshes them when the form is submitted (before the
+ * page's own submit handlers run) or serialised with `new FormData(form)`, and holds a submit briefly
  * while a start token is still being fetched. Changes nothing else about the form.
  */
 export function protectForm(
@@ -69,6 +69,17 @@ export function protectForm(
       );
     },
     { capture: true, signal: abort.signal },
+  );
+  // `new FormData(form)` (and every native submission) fires `formdata`: fresh values go into the
+  // data set even when code serialises the form without a submit event.
+  form.addEventListener(
+    'formdata',
+    ({ formData }) => {
+      for (const [name, value] of Object.entries(source.getFields())) {
+        formData.set(name, value || String(formData.get(name) ?? ''));
+      }
+    },
+    { signal: abort.signal },
   );
   write(fields);
   return {

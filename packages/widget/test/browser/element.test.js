@@ -85,6 +85,22 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(all(await received(), FIELDS.eventToken), ['d'.repeat(EVENT_TOKEN_LENGTH)]);
   });
 
+  it('gives new FormData(form) fresh values and one token, without any submit event', async () => {
+    const element = await render('no-detector', COMMENT);
+    const form = element.querySelector('form');
+    const detectors = Object.assign(document.createElement('input'), {
+      type: 'hidden',
+      name: FIELDS.eventToken,
+    });
+    detectors.value = 'd'.repeat(EVENT_TOKEN_LENGTH);
+    form.append(detectors);
+    const before = Date.now();
+    const data = new FormData(form);
+    equal(data.getAll(FIELDS.eventToken), ['d'.repeat(EVENT_TOKEN_LENGTH)]);
+    ok(Number(data.get(FIELDS.submittedAt)) >= before, 'a submit time taken now');
+    equal(form.querySelectorAll(`[name="${FIELDS.submittedAt}"]`).length, 0, 'no submit-time input yet');
+  });
+
   it('loads the detector once for all elements of the page', async () => {
     const src = detector('once');
     const elements = [

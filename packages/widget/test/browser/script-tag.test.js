@@ -67,6 +67,28 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(await loadsOf(detector('wp')), 1);
   });
 
+  it('works from <head>, loaded before the markup it protects', async () => {
+    const head = `<script src="/dist/ct-protected-form.min.js" data-auto data-detector-src="${detector('head')}"></script>`;
+    const frame = await page(wordpress({ head, script: '' }));
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token');
+    const fields = await comment(frame);
+    equal(one(fields, 'author'), 'Ada');
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+  });
+
+  it('a page including the script twice still protects each wrapped form once', async () => {
+    const wrapped = (id) =>
+      `<ct-protected-form no-detector honeypot><form id="${id}" method="post" action="/echo"></form></ct-protected-form>`;
+    const frame = await page(
+      `<!doctype html><head><script src="/dist/ct-protected-form.min.js"></script></head><body>${wrapped('before')}<script src="/dist/ct-protected-form.min.js?again"></script>${wrapped('after')}</body>`,
+    );
+    for (const id of ['before', 'after']) {
+      const form = frame.contentDocument.getElementById(id);
+      await until(() => form.elements[FIELDS.jsProof] && form.elements[FIELDS.honeypot], `#${id} protected`);
+    }
+    equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.jsProof}"]`).length, 2);
+  });
+
   it('protects forms the page adds later, like a contact form in a popup', async () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-detector-src="${detector('popup')}"`) }),
