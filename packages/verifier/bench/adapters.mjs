@@ -1,0 +1,216 @@
+// Adapter benchmark: what protecting a Fastify route costs.
+//  1. Requests per second of a protected route beside the same route unprotected, upstream with no
+//     added latency, measured in alternating rounds of one run (goal: ratio ≥ 0.90).
+//  2. p99 latency the protection adds with 500 submissions in flight and 100 ms upstream latency,
+//     beside a control route that waits 100 ms itself (goal: ≤ 0.5 ms added), then the same with 50
+//     in flight (below saturation), and the app's peak RSS.
+// The app's CPU per request shows what the protection costs whatever else runs on the machine.
+// The devserver, the app and the load generator run as three processes on 127.0.0.1.
+// Run with `pnpm bench` (builds first).
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { FIELDS, jsProof } from '@ct-protected-form/fields';
+
+const self = fileURLToPath(import.meta.url);
+// Enough idle sockets for every worker: closing and reopening connections would be measured, not the route.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1_000, maxFreeSockets: 1_000 });
+const role = process.argv[2];
+if (role === 'devserver') await runDevserver();
+else if (role === 'app') await runApp(process.argv[3]);
+else await main();
+
+async function runDevserver() {
+  const { startDevServer } = await import('@ct-protected-form/devserver');
+  const server = await startDevServer({ port: 0, quiet: true, maxRecorded: 1 });
+  process.send({ url: server.url, apiUrl: server.apiUrl });
+  process.on('disconnect', () => server.close().then(() => process.exit(0)));
+}
+
+async function runApp(apiUrl) {
+  const { default: Fastify } = await import('fastify');
+  const { ctProtectedForm } = await import('../dist/fastify/index.js');
+  const { DEFAULT_AUTH_KEY } = await import('@ct-protected-form/devserver');
+  const app = Fastify({ logger: false });
+  await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: apiUrl, timeoutMs: 10_000 });
+  const handler = async (request) => ({ ok: true, decision: request.ctVerdict?.decision ?? 'none' });
+  app.post('/open', handler);
+  app.post('/protected', { config: { ctProtectedForm: { commentType: 'contact' } } }, handler);
+  app.post('/control', async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return handler(request);
+  });
+  app.get('/stats', async () => {
+    const cpu = process.cpuUsage();
+    return { cpuMicros: cpu.user + cpu.system, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.send({ url: `http://127.0.0.1:${app.server.address().port}` });
+  process.on('disconnect', () => app.close().then(() => process.exit(0)));
+}
+
+async function main() {
+  console.log('ct-protected-form adapter benchmark (node %s, %d CPUs)\n', process.version, cpus().length);
+  const devserver = await child(['devserver']);
+  const app = await child(['app', devserver.message.apiUrl]);
+  const base = app.message.url;
+  try {
+    const form = formBody();
+    // Every answer must be a real allow: a misconfigured run would measure 403s.
+    const probe = await request(base, '/protected', form);
+    if (probe.status !== 200 || !probe.body.includes('"allow"'))
+      throw new Error(`probe failed: ${probe.status} ${probe.body}`);
+
+    // 1. Throughput.
+    const concurrency = 32;
+    const roundMs = 3_000;
+    for (const path of ['/open', '/protected'])
+      await load(base, path, form, { concurrency, durationMs: 1_500 });
+    const totals = { '/open': { count: 0, ms: 0, cpu: 0 }, '/protected': { count: 0, ms: 0, cpu: 0 } };
+    for (let round = 0; round < 3; round++) {
+      for (const path of round % 2 ? ['/protected', '/open'] : ['/open', '/protected']) {
+        const before = await stats(base);
+        const result = await load(base, path, form, { concurrency, durationMs: roundMs });
+        totals[path].cpu += (await stats(base)).cpuMicros - before.cpuMicros;
+        totals[path].count += result.count;
+        totals[path].ms += result.elapsedMs;
+      }
+    }
+    const rps = (path) => (totals[path].count / totals[path].ms) * 1000;
+    console.log(
+      `Throughput, ${concurrency} in flight, upstream without added latency (3 alternating rounds of ${roundMs / 1000} s):`,
+    );
+    const cpuPerRequest = (path) => Math.round(totals[path].cpu / totals[path].count);
+    console.table([
+      {
+        route: 'unprotected',
+        'requests/s': Math.round(rps('/open')),
+        'app CPU µs/request': cpuPerRequest('/open'),
+      },
+      {
+        route: 'protected',
+        'requests/s': Math.round(rps('/protected')),
+        'app CPU µs/request': cpuPerRequest('/protected'),
+      },
+    ]);
+    const ratio = rps('/protected') / rps('/open');
+    console.log(`ratio protected / unprotected = ${ratio.toFixed(2)} (goal ≥ 0.90)\n`);
+
+    // 2. Latency under load with a slow upstream.
+    await fetch(`${devserver.message.url}/__devserver/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 100, paths: ['api'] }),
+    });
+    for (const inFlight of [500, 50]) {
+      const rows = [];
+      const stats = {};
+      for (const path of ['/control', '/protected']) {
+        await load(base, path, form, { concurrency: inFlight, durationMs: 1_500 });
+        const result = await load(base, path, form, { concurrency: inFlight, durationMs: 5_000 });
+        stats[path] = result;
+        rows.push({
+          route: path === '/control' ? 'control (waits 100 ms itself)' : 'protected (upstream 100 ms)',
+          'requests/s': Math.round((result.count / result.elapsedMs) * 1000),
+          'p50 ms': round(percentile(result.latencies, 0.5)),
+          'p99 ms': round(percentile(result.latencies, 0.99)),
+          'max ms': round(result.latencies.at(-1)),
+          errors: result.errors,
+        });
+      }
+      console.log(`Latency, ${inFlight} submissions in flight, upstream latency 100 ms (5 s each):`);
+      console.table(rows);
+      const p99 = (path) => percentile(stats[path].latencies, 0.99);
+      console.log(`p99 added over the 100 ms upstream wait: ${round(p99('/protected') - 100)} ms`);
+      console.log(
+        `p99 added by the protection beyond the control route: ${round(p99('/protected') - p99('/control'))} ms${inFlight === 500 ? ' (goal ≤ 0.5 ms)' : ''}\n`,
+      );
+    }
+    const { maxRssMB } = await stats(base);
+    console.log(`peak RSS of the app process: ${maxRssMB} MB`);
+  } finally {
+    app.process.disconnect();
+    devserver.process.disconnect();
+    await Promise.all([app.exited, devserver.exited]);
+  }
+}
+
+function child(args) {
+  const proc = spawn(process.execPath, [self, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    proc.once('message', (message) => resolve({ process: proc, message, exited }));
+    proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+function formBody() {
+  const startedAt = String(Date.now() - 12_000);
+  return new URLSearchParams({
+    email: 'ann@example.com',
+    name: 'Ann',
+    message: 'What a lovely garden. How long did the roses take to grow?',
+    [FIELDS.startedAt]: startedAt,
+    [FIELDS.submittedAt]: String(Number(startedAt) + 11_000),
+    [FIELDS.jsProof]: jsProof(startedAt),
+    [FIELDS.timeZone]: 'Europe/Berlin',
+    [FIELDS.tzOffset]: '60',
+    [FIELDS.pageUrl]: 'https://blog.example/contact',
+  }).toString();
+}
+
+function request(base, path, body) {
+  return new Promise((resolve, reject) => {
+    const headers =
+      body === null
+        ? {}
+        : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) };
+    const req = http.request(
+      `${base}${path}`,
+      { method: body === null ? 'GET' : 'POST', agent, headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
+}
+
+/** Keeps `concurrency` requests in flight for `durationMs`; returns sorted latencies. */
+async function load(base, path, body, { concurrency, durationMs }) {
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const until = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        const res = await request(base, path, body).catch(() => ({ status: 0 }));
+        if (res.status !== 200) errors++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length - errors, errors, elapsedMs: performance.now() - started, latencies };
+}
+
+async function stats(base) {
+  return JSON.parse((await request(base, '/stats', null)).body);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+function round(n) {
+  return Math.round(n * 100) / 100;
+}
