@@ -156,6 +156,16 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(await loadsOf(src), 1);
   });
 
+  it('<ct-protected-form nonce> loads the detector under a strict CSP', async () => {
+    const src = detector('csp-element');
+    const frame = await page(
+      `<!doctype html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-e1ement'"><script nonce="e1ement" src="/dist/ct-protected-form.min.js"></script></head><body><ct-protected-form nonce="e1ement" detector-src="${src}"><form method="post" action="/echo"></form></ct-protected-form></body>`,
+    );
+    const form = frame.contentDocument.querySelector('form');
+    await until(() => form.elements[FIELDS.eventToken]?.value, 'the token under CSP');
+    equal(await loadsOf(src), 1);
+  });
+
   it('a blocked detector leaves the form working, with a ct-error on document', async () => {
     const head = "<script>document.addEventListener('ct-error', (e) => (document.title = e.code));</script>";
     const script = tag('data-auto data-detector-src="/detector/missing.js"');
