@@ -181,7 +181,7 @@ describe('<ct-protected-form> (npm build)', () => {
 
   it('never loses a submission when the start token does not come', async () => {
     const { received } = sink();
-    const element = await render('no-detector start-token-url="/ct/start-token?delay=10000"', COMMENT);
+    const element = await render('no-detector start-token-url="/ct/start-token?delay=3000"', COMMENT);
     element.querySelector('button').click();
     const fields = await received();
     equal(one(fields, 'action'), 'publish');
