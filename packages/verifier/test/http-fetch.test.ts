@@ -64,7 +64,8 @@ describe('createHttpFetch', () => {
       devserver.setFault(fault);
       const started = performance.now();
       const verdict = await verifier().checkMessage(submission());
-      expect(performance.now() - started).toBeLessThan(400 + 150);
+      // Generous on purpose: what matters is that a hanging server cannot hold the check past its deadline.
+      expect(performance.now() - started).toBeLessThan(400 + 1_500);
       expect(verdict).toMatchObject({ verified: false, basis: 'failure', decision: 'review' });
       expect(verdict.error).toBeInstanceOf(errorClass);
     },
