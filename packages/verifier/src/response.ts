@@ -109,6 +109,8 @@ export function displayReason(comment: string): string {
     .replace(/&(#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos|nbsp);/gi, decodeEntity)
     .replace(/\*{3}/g, ' ')
     .replace(/\s+/g, ' ')
+    // Tags became spaces: "<b>spam</b>." must read "spam.", not "spam .".
+    .replace(/ ([.,;:!?])/g, '$1')
     .trim();
   // Decoding may have produced markup again (`&lt;b&gt;`): remove it too, so the text is inert.
   return text.replace(/[<>]/g, '');

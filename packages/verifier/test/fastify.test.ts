@@ -149,6 +149,18 @@ describe('Fastify plugin', () => {
     await second.close();
   });
 
+  it('falls back to the default 403 when onBlocked neither sends nor returns anything', async () => {
+    const { app } = await build({ onBlocked: () => undefined });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: { ...FORM, accept: 'application/json' },
+      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ code: 'CT_BLOCKED', message: 'Forbidden. Sender blacklisted.' });
+  });
+
   it('passes a submission held for review on to the handler', async () => {
     const { app, seen } = await build();
     const response = await app.inject({

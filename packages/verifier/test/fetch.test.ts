@@ -116,6 +116,12 @@ describe('createRequestProtector', () => {
     expect(await response.json()).toEqual({ no: 'Forbidden. Sender blacklisted.' });
   });
 
+  it('falls back to the default 403 when onBlocked returns no Response', async () => {
+    const { url } = await start({ onBlocked: () => undefined as unknown as Response });
+    const response = await post(url, urlencoded(contactForm({ email: 'stop_email@example.com' })));
+    expect(response.status).toBe(403);
+  });
+
   it('takes the IP from the call, else from getIp, and never from X-Forwarded-For on its own', async () => {
     const protect = createRequestProtector({
       authKey: DEFAULT_AUTH_KEY,

@@ -65,7 +65,7 @@ describe('parseCheckResponse', () => {
 describe('displayReason', () => {
   it('strips stars and HTML', () => {
     expect(displayReason('*** Forbidden. <p>Sender <a href="x">blacklisted</a>.</p><br> ***')).toBe(
-      'Forbidden. Sender blacklisted .',
+      'Forbidden. Sender blacklisted.',
     );
   });
 

@@ -32,8 +32,9 @@ export interface ExpressCtProtectedFormOptions extends AdapterOptions {
   fetch?: typeof globalThis.fetch;
   /**
    * Answers a blocked submission instead of the default 403 (HTML or JSON by `Accept`, with the
-   * verdict's display-safe reason). `review` and `allow` never come here: they reach the next
-   * handler with `req.ctVerdict`.
+   * verdict's display-safe reason). Like any Express middleware it must answer (`res.send`,
+   * `res.render`) or call `next`. `review` and `allow` never come here: they reach the next handler
+   * with `req.ctVerdict`.
    */
   onBlocked?: (req: Request, res: Response, verdict: Verdict, next: NextFunction) => unknown;
   /**

@@ -39,7 +39,8 @@ export interface FastifyCtProtectedFormOptions extends AdapterOptions {
   fetch?: typeof globalThis.fetch;
   /**
    * Answers a blocked submission instead of the default 403 (HTML or JSON by `Accept`, with the
-   * verdict's display-safe reason). Send a reply with `reply`, or return a payload to send with 403.
+   * verdict's display-safe reason). Send a reply with `reply`, or return a payload to send with 403;
+   * returning nothing without sending sends the default 403, so a visitor is never left waiting.
    * `review` and `allow` never come here: they reach the route handler with `request.ctVerdict`.
    */
   onBlocked?: (request: FastifyRequest, reply: FastifyReply, verdict: Verdict) => unknown;
@@ -125,8 +126,10 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
       if (verdict.decision !== 'block') return;
       if (onBlocked) {
         const payload = await onBlocked(request, reply, verdict);
-        if (payload !== undefined && payload !== reply && !reply.sent) reply.code(403).send(payload);
-        return reply;
+        if (reply.sent) return reply;
+        // An onBlocked that neither sent nor returned anything must not leave the visitor waiting.
+        if (payload !== undefined && payload !== reply) return reply.code(403).send(payload);
+        if (payload === reply) return reply;
       }
       const answer = blockedResponse(verdict, request.headers.accept);
       return reply.code(answer.status).headers(answer.headers).send(answer.body);

@@ -158,9 +158,12 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
       throw error;
     }
     if (verdict.decision !== 'block') return { verdict, fields, response: undefined };
-    const response = onBlocked
-      ? await onBlocked(request, verdict)
-      : toResponse(blockedResponse(verdict, request.headers.get('accept') ?? undefined));
+    const custom = onBlocked ? await onBlocked(request, verdict) : undefined;
+    // Anything but a Response from onBlocked falls back to the default 403, never to no answer.
+    const response =
+      custom instanceof Response
+        ? custom
+        : toResponse(blockedResponse(verdict, request.headers.get('accept') ?? undefined));
     return { verdict, fields, response };
   }
 
