@@ -148,7 +148,8 @@ function validateUrl(option: string, value: unknown): URL {
   return url;
 }
 
-function validateInteger(option: string, value: unknown, min: number, max: number): number {
+/** A whole number from `min` to `max`, or an {@link OptionsError} naming `option`. */
+export function validateInteger(option: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new OptionsError(option, `expected a whole number from ${min} to ${max}, got ${describe(value)}`);
   }

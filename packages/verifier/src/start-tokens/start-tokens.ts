@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import { describe } from '../options.js';
+import { describe, validateInteger } from '../options.js';
 import type { StartTokenCheck, StartTokenVerifier } from '../start-token.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { createMemoryReplayStore, type ReplayStore } from './replay-store.js';
@@ -183,11 +183,4 @@ function validateSecrets(value: unknown): Uint8Array<ArrayBuffer>[] {
     }
     return bytes;
   });
-}
-
-function validateInteger(option: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new OptionsError(option, `expected a whole number from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
 }
