@@ -18,14 +18,10 @@ export function grantConsent(): void {
   document.dispatchEvent(new Event(CONSENT_EVENT));
 }
 
-/** Calls `callback` when page-wide consent is granted, until `signal` aborts. */
-export function onPageConsent(callback: () => void, signal: AbortSignal): void {
-  document.addEventListener(
-    CONSENT_EVENT,
-    () => {
-      granted = true;
-      callback();
-    },
-    { signal },
-  );
+/** Calls `callback` whenever page-wide consent is granted, by call or by event. */
+export function onPageConsent(callback: () => void): void {
+  document.addEventListener(CONSENT_EVENT, () => {
+    granted = true;
+    callback();
+  });
 }

@@ -17,32 +17,44 @@ export interface FieldSource {
 /** The controller of one protected form. */
 export interface FormProtector {
   /**
-   * Writes `fields` (by default fresh values from the source) into the form's hidden fields; the
-   * submit time only when `submitting`.
+   * Writes `fields` (by default fresh values from the source) into the form's hidden fields now,
+   * adding the inputs if they are not there yet; the submit time only when `submitting`.
    */
   write(fields?: Record<string, string>, submitting?: boolean): void;
+  /**
+   * Brings the form up to date after a change of the source: refreshes the hidden fields if they
+   * were written already (`fields()` gives the values), and adds or removes the honeypot.
+   */
+  refresh(fields?: () => Record<string, string>): void;
   /** Stops listening and removes the inputs it added; the author's and the detector's stay. */
   disconnect(): void;
 }
 
+/** The first sign of a visitor using a form: its hidden fields are written then. */
+const INTERACTIONS = ['focusin', 'pointerdown', 'input'] as const;
+
 /**
- * Protects one bare `<form>`, wrapped or not: writes the hidden fields now (`fields`, when the
- * caller already has them for many forms), refreshes them when the form is submitted (before the
- * page's own submit handlers run) or serialised with `new FormData(form)`, and holds a submit briefly
- * while a start token is still being fetched. Changes nothing else about the form.
+ * Protects one bare `<form>`, wrapped or not. Protecting costs only listeners: the hidden fields
+ * are written the first time the form is used (focus, pointer down, input) and at the latest when
+ * it is submitted, before the page's own submit handlers run, so that code serialising
+ * `form.elements` sees them. `new FormData(form)` (and `form.submit()`) carry fresh values in any
+ * case, written into the data set. The honeypot, which a bot must find in the markup, is added at
+ * once. A submit is held briefly while a start token is still being fetched. Changes nothing else
+ * about the form.
  */
-export function protectForm(
-  form: HTMLFormElement,
-  source: FieldSource,
-  fields: Record<string, string> = source.getFields(),
-): FormProtector {
+export function protectForm(form: HTMLFormElement, source: FieldSource): FormProtector {
   const abort = new AbortController();
+  const options = { capture: true, signal: abort.signal };
+  let written = false;
   let resubmitting = false;
   const write = (values = source.getFields(), submitting?: boolean) => {
     const fields = { ...values };
     if (!submitting) delete fields[FIELDS.submittedAt];
+    written = true;
     writeFields(form, fields, source.honeypot);
   };
+  const firstUse = () => written || write();
+  for (const type of INTERACTIONS) form.addEventListener(type, firstUse, { ...options, passive: true });
   form.addEventListener(
     'submit',
     (event) => {
@@ -68,10 +80,10 @@ export function protectForm(
         resubmit,
       );
     },
-    { capture: true, signal: abort.signal },
+    options,
   );
   // `new FormData(form)` (and every native submission) fires `formdata`: fresh values go into the
-  // data set even when code serialises the form without a submit event.
+  // data set even when code serialises a form nobody has used, without a submit event.
   form.addEventListener(
     'formdata',
     ({ formData }) => {
@@ -81,9 +93,13 @@ export function protectForm(
     },
     { signal: abort.signal },
   );
-  write(fields);
+  if (source.honeypot) writeFields(form, {}, true);
   return {
     write,
+    refresh(fields = () => source.getFields()) {
+      if (written) write(fields());
+      else writeFields(form, {}, source.honeypot);
+    },
     disconnect() {
       abort.abort();
       removeOwnFields(form);

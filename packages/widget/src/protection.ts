@@ -13,6 +13,23 @@ export const READY_TIMEOUT_MS = 5000;
 /** The visitor's IANA time zone, looked up once: `Intl.DateTimeFormat()` is slow to create. */
 let timeZone: string | undefined;
 
+/**
+ * The connected protections. One listener on the page, added with the first connection, serves
+ * them all: a back/forward-cache restore resets each, page-wide consent reaches each.
+ */
+const live = new Set<Protection>();
+let listening = false;
+function listenToPage(): void {
+  if (listening) return;
+  listening = true;
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) for (const protection of live) protection.reset();
+  });
+  onPageConsent(() => {
+    for (const protection of live) protection.grantConsent();
+  });
+}
+
 /** A body {@link Protection.appendTo} can add the fields to. */
 export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
 
@@ -69,21 +86,15 @@ export function createProtection(target: EventTarget): Protection {
   const forms = new Map<HTMLFormElement, FormProtector>();
   let settings: Settings = { src: null, startToken: '', startTokenUrl: null };
   let abort: AbortController | undefined;
+  let observer: MutationObserver | undefined;
   let active: AbortSignal | undefined;
   let consented = false;
   let resolveReady!: () => void;
 
-  // Values for writing many forms at once, computed once per task: reading the token and the
-  // clock once instead of per form keeps protecting a hundred forms cheap.
-  let batch: Record<string, string> | undefined;
-  const batchFields = () => {
-    if (!batch) queueMicrotask(() => (batch = undefined));
-    batch ??= self.getFields();
-    return batch;
-  };
+  /** Brings every form up to date, reading the token and the clock once for all of them. */
   const writeAll = () => {
-    batch = undefined;
-    for (const protector of forms.values()) protector.write(batchFields());
+    let fields: Record<string, string> | undefined;
+    for (const protector of forms.values()) protector.refresh(() => (fields ??= self.getFields()));
   };
 
   const renewStartToken = () => {
@@ -169,7 +180,6 @@ export function createProtection(target: EventTarget): Protection {
     connect(options, root, findForms) {
       self.disconnect();
       abort = new AbortController();
-      const { signal } = abort;
       const sync = () => {
         const current = new Set(findForms());
         for (const [form, protector] of forms) {
@@ -178,21 +188,21 @@ export function createProtection(target: EventTarget): Protection {
             forms.delete(form);
           }
         }
-        for (const form of current)
-          if (!forms.has(form)) forms.set(form, protectForm(form, self, batchFields()));
+        for (const form of current) if (!forms.has(form)) forms.set(form, protectForm(form, self));
       };
       self.configure(options);
       if (!self.startToken) renewStartToken();
-      window.addEventListener('pageshow', (event) => event.persisted && self.reset(), { signal });
-      onPageConsent(self.grantConsent, signal);
-      const observer = new MutationObserver(sync);
+      listenToPage();
+      live.add(self);
+      observer = new MutationObserver(sync);
       observer.observe(root, { childList: true, subtree: true });
-      signal.addEventListener('abort', () => observer.disconnect());
       sync();
     },
 
     disconnect() {
       abort?.abort();
+      observer?.disconnect();
+      live.delete(self);
       abort = self.pending = undefined;
       for (const protector of forms.values()) protector.disconnect();
       forms.clear();

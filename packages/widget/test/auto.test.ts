@@ -3,7 +3,7 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { type AutoProtectOptions, autoProtect } from '../src/auto.js';
 import type { ProtectedFormReadyEvent } from '../src/events.js';
 import type { Protection } from '../src/protection.js';
-import { flush, record, values } from './helpers.js';
+import { flush, record, serialise, use } from './helpers.js';
 
 const running: Protection[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ const auto = (options: AutoProtectOptions = {}) => {
   return protection;
 };
 const protectedIds = () =>
-  [...document.forms].filter((form) => values(form, FIELDS.startedAt).length).map((form) => form.id);
+  [...document.forms].filter((form) => serialise(form).has(FIELDS.startedAt)).map((form) => form.id);
 
 test('protects the POST forms of the page, whatever the case of method, and no GET form', () => {
   document.body.innerHTML =
@@ -82,7 +82,11 @@ test('fires its events on document', async () => {
 
 test('disconnect stops auto mode and removes its fields', async () => {
   document.body.innerHTML = '<form id="a" method="post"></form>';
-  auto().disconnect();
+  const protection = auto({ honeypot: true });
+  const form = use(document.forms[0] as HTMLFormElement);
+  expect(form.elements.length).toBeGreaterThan(1);
+  protection.disconnect();
+  expect(form.elements.length).toBe(0);
   document.body.insertAdjacentHTML('beforeend', '<form id="b" method="post"></form>');
   await flush();
   expect(protectedIds()).toEqual([]);

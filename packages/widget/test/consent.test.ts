@@ -21,18 +21,8 @@ test('grantConsent marks the page as consented and tells every listener', async 
 test('the event dispatched by page code counts as consent as well', async () => {
   const { CONSENT_EVENT, hasPageConsent, onPageConsent } = await fresh();
   const callback = vi.fn();
-  onPageConsent(callback, new AbortController().signal);
+  onPageConsent(callback);
   document.dispatchEvent(new Event(CONSENT_EVENT));
   expect(callback).toHaveBeenCalledOnce();
   expect(hasPageConsent()).toBe(true);
-});
-
-test('onPageConsent stops listening when its signal aborts', async () => {
-  const { grantConsent, onPageConsent } = await fresh();
-  const callback = vi.fn();
-  const abort = new AbortController();
-  onPageConsent(callback, abort.signal);
-  abort.abort();
-  grantConsent();
-  expect(callback).not.toHaveBeenCalled();
 });

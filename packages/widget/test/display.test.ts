@@ -1,6 +1,6 @@
 import { expect, test, vi } from 'vitest';
 import { useContentsDisplay } from '../src/display.js';
-import { flush } from './helpers.js';
+import { frame } from './helpers.js';
 
 /** happy-dom computes no display for custom elements: answer what a browser would. */
 function computedDisplay(byElement: Map<Element, string>) {
@@ -15,7 +15,7 @@ test('gives an element the browser shows inline an inline display: contents', as
   const element = document.body.appendChild(document.createElement('ct-protected-form'));
   computedDisplay(new Map());
   useContentsDisplay(element);
-  await flush();
+  await frame();
   expect(element.style.display).toBe('contents');
 });
 
@@ -26,12 +26,12 @@ test('keeps a display the author set, in a stylesheet or inline', async () => {
   computedDisplay(new Map([[styled, 'block']]));
   useContentsDisplay(styled);
   useContentsDisplay(inline);
-  await flush();
+  await frame();
   expect(styled.style.display).toBe('');
   expect(inline.style.display).toBe('inline');
 });
 
-test('reads the styles of all elements connected together before it writes any', async () => {
+test('reads the styles of all elements connected before the next frame, then writes them', async () => {
   const elements = [1, 2, 3].map(() =>
     document.body.appendChild(document.createElement('ct-protected-form')),
   );
@@ -41,7 +41,9 @@ test('reads the styles of all elements connected together before it writes any',
     return { display: 'inline' } as CSSStyleDeclaration;
   });
   for (const element of elements) useContentsDisplay(element);
-  await flush();
+  await Promise.resolve();
+  expect(order).toEqual([]);
+  await frame();
   expect(order).toEqual(['read:unset', 'read:unset', 'read:unset']);
   expect(elements.every((element) => element.style.display === 'contents')).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { FIELDS } from '@ct-protected-form/fields';
 import { expect, test, vi } from 'vitest';
 import { type FieldSource, protectForm, SUBMIT_HOLD_MS } from '../src/form-protector.js';
-import { mount, token, value, values } from './helpers.js';
+import { mount, serialise, token, use, value, values } from './helpers.js';
 
 const fields = (overrides: Record<string, string> = {}): Record<string, string> => ({
   [FIELDS.eventToken]: token(),
@@ -32,22 +32,74 @@ function submitAndRecord(form: HTMLFormElement): Array<{ submitter: string | und
   return seen;
 }
 
-test('writes the hidden fields into a bare form, without the submit time, and touches nothing else', () => {
+test('protecting a form writes nothing into it', () => {
   const form = mount(COMMENT_FORM);
-  const before = form.innerHTML;
-  protectForm(form, source());
-  expect(value(form, FIELDS.startedAt)).toBe('1700000000000');
-  expect(value(form, FIELDS.eventToken)).toBe(token());
-  expect(values(form, FIELDS.submittedAt)).toEqual([]);
-  expect(form.innerHTML.startsWith(before)).toBe(true);
-  expect(form.parentElement).toBe(document.body);
-  expect(form.getAttribute('action')).toBe('/comments');
+  const before = form.outerHTML;
+  const getFields = vi.fn(() => fields());
+  protectForm(form, source({ getFields }));
+  expect(form.outerHTML).toBe(before);
+  expect(getFields).not.toHaveBeenCalled();
 });
 
-test("refreshes the fields at submit, before the page's own submit handlers read them", () => {
+test.each([
+  ['focusin', () => new FocusEvent('focusin', { bubbles: true })],
+  ['pointerdown', () => new PointerEvent('pointerdown', { bubbles: true })],
+  ['input', () => new Event('input', { bubbles: true })],
+])(
+  'writes the hidden fields at the first %s in the form, without the submit time, and touches nothing else',
+  (_, event) => {
+    const form = mount(COMMENT_FORM);
+    const before = form.innerHTML;
+    const getFields = vi.fn(() => fields());
+    protectForm(form, source({ getFields }));
+    form.querySelector('input')?.dispatchEvent(event());
+    expect(value(form, FIELDS.startedAt)).toBe('1700000000000');
+    expect(value(form, FIELDS.eventToken)).toBe(token());
+    expect(values(form, FIELDS.submittedAt)).toEqual([]);
+    expect(form.innerHTML.startsWith(before)).toBe(true);
+    expect(form.parentElement).toBe(document.body);
+    expect(form.getAttribute('action')).toBe('/comments');
+    form.querySelector('input')?.dispatchEvent(event());
+    expect(getFields).toHaveBeenCalledOnce();
+  },
+);
+
+test('write() writes the fields at once, refresh() only into a form already written', () => {
+  const form = mount(COMMENT_FORM);
+  let current = fields();
+  const protector = protectForm(form, source({ getFields: () => current }));
+  protector.refresh();
+  expect(values(form, FIELDS.startedAt)).toEqual([]);
+  protector.write();
+  expect(values(form, FIELDS.startedAt)).toEqual(['1700000000000']);
+  current = fields({ [FIELDS.startedAt]: '1700000005000' });
+  protector.refresh();
+  expect(values(form, FIELDS.startedAt)).toEqual(['1700000005000']);
+});
+
+test("new FormData(form) carries fresh fields even when the form was never used, keeping the detector's token", () => {
+  const form = mount(COMMENT_FORM);
+  protectForm(form, source({ getFields: () => fields({ [FIELDS.eventToken]: '' }) }));
+  const data = serialise(form);
+  expect(data.get(FIELDS.startedAt)).toBe('1700000000000');
+  expect(data.get(FIELDS.submittedAt)).not.toBeNull();
+  expect(data.getAll(FIELDS.eventToken)).toEqual(['']);
+  expect(values(form, FIELDS.startedAt)).toEqual([]);
+
+  const detectors = Object.assign(document.createElement('input'), {
+    type: 'hidden',
+    name: FIELDS.eventToken,
+  });
+  detectors.value = token('d');
+  form.append(detectors);
+  expect(serialise(form).getAll(FIELDS.eventToken)).toEqual([token('d')]);
+});
+
+test("writes fresh fields at submit, before the page's own submit handlers read them", () => {
   const form = mount(COMMENT_FORM);
   let current = fields({ [FIELDS.eventToken]: '' });
   protectForm(form, source({ getFields: () => current }));
+  use(form);
   current = fields({ [FIELDS.eventToken]: token('n'), [FIELDS.submittedAt]: '1700000009000' });
   const seen = submitAndRecord(form);
   form.requestSubmit();
@@ -56,10 +108,35 @@ test("refreshes the fields at submit, before the page's own submit handlers read
   expect(seen[0]?.fields.get(FIELDS.submittedAt)).toBe('1700000009000');
 });
 
-test('adds the honeypot when the source asks for it', () => {
+test('writes the fields into a form submitted without any interaction before', () => {
+  const form = mount(COMMENT_FORM);
+  protectForm(form, source());
+  // happy-dom's FormData reads the inputs only: what serialising `form.elements` sees.
+  const seen = submitAndRecord(form);
+  form.requestSubmit();
+  expect(seen[0]?.fields.getAll(FIELDS.eventToken)).toEqual([token()]);
+  expect(seen[0]?.fields.getAll(FIELDS.startedAt)).toEqual(['1700000000000']);
+  expect(value(form, FIELDS.jsProof)).toBe('proof');
+});
+
+test('adds the honeypot at once when the source asks for it, for a bot to find in the markup', () => {
   const form = mount(COMMENT_FORM);
   protectForm(form, source({ honeypot: true }));
   expect(value(form, FIELDS.honeypot)).toBe('');
+  expect(values(form, FIELDS.startedAt)).toEqual([]);
+});
+
+test('refresh() adds or removes the honeypot as the source asks, in a form not used yet', () => {
+  const form = mount(COMMENT_FORM);
+  const current = { ...source(), honeypot: false };
+  const protector = protectForm(form, current);
+  current.honeypot = true;
+  protector.refresh();
+  expect(values(form, FIELDS.honeypot)).toEqual(['']);
+  current.honeypot = false;
+  protector.refresh();
+  expect(values(form, FIELDS.honeypot)).toEqual([]);
+  expect(values(form, FIELDS.startedAt)).toEqual([]);
 });
 
 test('holds a submit while a start token is fetched, then submits again with the same button', async () => {
@@ -118,6 +195,7 @@ test('disconnect removes the fields it added and stops refreshing them', () => {
   const form = mount(COMMENT_FORM);
   const getFields = vi.fn(() => fields());
   const protector = protectForm(form, source({ getFields, honeypot: true }));
+  use(form);
   protector.disconnect();
   expect([...form.elements].map((element) => (element as HTMLInputElement).name)).toEqual(['comment', 'go']);
   submitAndRecord(form);

@@ -24,8 +24,28 @@ export function value(form: HTMLFormElement, name: string): string {
   return found[0] as string;
 }
 
+/** The visitor starts using the form: focus moves into it. Protected forms get their fields then. */
+export function use(form: HTMLFormElement): HTMLFormElement {
+  form.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+  return form;
+}
+
+/**
+ * `new FormData(form)` as a browser makes it: happy-dom fires no `formdata` event, so this does,
+ * as the browser would, before answering the data set.
+ */
+export function serialise(form: HTMLFormElement): FormData {
+  const formData = new FormData(form);
+  form.dispatchEvent(Object.assign(new Event('formdata'), { formData }));
+  return formData;
+}
+
 /** Lets MutationObserver callbacks and other pending microtasks run. */
 export const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Waits for the next animation frame's callbacks to have run. */
+export const frame = (): Promise<void> =>
+  new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 /** Records every event of `type` on `target`. */
 export function record<T extends Event>(target: EventTarget, type: string): T[] {

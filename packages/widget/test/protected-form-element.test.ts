@@ -3,7 +3,7 @@ import { expect, test, vi } from 'vitest';
 import '../src/define.js';
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
 import { ProtectedFormElement } from '../src/protected-form-element.js';
-import { flush, record, token, value, values } from './helpers.js';
+import { flush, record, serialise, token, use, value, values } from './helpers.js';
 
 /** Renders `html` into the body and waits for the element's first update. */
 async function render(html: string): Promise<ProtectedFormElement> {
@@ -21,41 +21,47 @@ test('is registered under its tag and typed in HTMLElementTagNameMap', () => {
   expect(customElements.get('ct-protected-form')).toBe(ProtectedFormElement);
 });
 
-test('writes the hidden fields into every form inside it, with no shadow root and nothing rendered', async () => {
+test('protects every form inside it, with no shadow root and nothing rendered', async () => {
   const element = await render(
     '<ct-protected-form no-detector><form><input name="a"></form><div><form></form></div></ct-protected-form>',
   );
   expect(element.shadowRoot).toBeNull();
   expect(element.renderRoot).toBe(element);
   expect([...element.children].map((child) => child.tagName)).toEqual(['FORM', 'DIV']);
-  for (const form of formsOf(element)) expect(values(form, FIELDS.jsProof)).toHaveLength(1);
+  for (const form of formsOf(element)) {
+    expect(values(form, FIELDS.jsProof)).toHaveLength(0);
+    expect(serialise(form).getAll(FIELDS.jsProof)).toHaveLength(1);
+    expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
+  }
 });
 
 test('protects forms added later and lets go of forms that leave', async () => {
   const element = await render('<ct-protected-form no-detector></ct-protected-form>');
   const form = element.appendChild(document.createElement('form'));
   await flush();
-  expect(values(form, FIELDS.startedAt)).toHaveLength(1);
+  expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
   document.body.append(form);
   await flush();
   expect(values(form, FIELDS.startedAt)).toHaveLength(0);
+  expect(serialise(use(form)).has(FIELDS.startedAt)).toBe(false);
 });
 
 test('survives being moved: one set of fields, the same start time', async () => {
   const element = await render('<ct-protected-form no-detector honeypot><form></form></ct-protected-form>');
   const [form] = formsOf(element) as [HTMLFormElement];
-  const startedAt = value(form, FIELDS.startedAt);
+  const startedAt = value(use(form), FIELDS.startedAt);
   const elsewhere = document.body.appendChild(document.createElement('main'));
   elsewhere.append(element);
   await flush();
-  expect(value(form, FIELDS.startedAt)).toBe(startedAt);
+  expect(value(use(form), FIELDS.startedAt)).toBe(startedAt);
   expect(values(form, FIELDS.honeypot)).toHaveLength(1);
   const names = [...form.elements].map((element) => (element as HTMLInputElement).name);
   expect(names).toHaveLength(new Set(names).size);
 });
 
 test('removing it undoes everything: fields gone, later forms left alone', async () => {
-  const element = await render('<ct-protected-form no-detector><form></form></ct-protected-form>');
+  const element = await render('<ct-protected-form no-detector honeypot><form></form></ct-protected-form>');
+  use(formsOf(element)[0] as HTMLFormElement);
   element.remove();
   const [form] = formsOf(element) as [HTMLFormElement];
   expect(form.elements.length).toBe(0);
@@ -69,7 +75,7 @@ test('maps its attributes: honeypot and start-token apply at once', async () => 
     '<ct-protected-form no-detector start-token="t1"><form></form></ct-protected-form>',
   );
   const [form] = formsOf(element) as [HTMLFormElement];
-  expect(value(form, FIELDS.startToken)).toBe('t1');
+  expect(value(use(form), FIELDS.startToken)).toBe('t1');
   element.setAttribute('start-token', 't2');
   element.toggleAttribute('honeypot', true);
   await element.updateComplete;
@@ -95,6 +101,7 @@ test('consent="pending" loads nothing until grantConsent(), which sets consent="
     '<ct-protected-form consent="pending" detector-src="/pending.js"><form></form></ct-protected-form>',
   );
   const [form] = formsOf(element) as [HTMLFormElement];
+  use(form);
   expect(document.querySelectorAll('script')).toHaveLength(0);
   expect(value(form, FIELDS.eventToken)).toBe('');
   const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
@@ -114,12 +121,13 @@ test('a malformed attribute warns and fires a bubbling ct-error, and the form is
   );
   expect(errors.map((event) => [event.code, event.target])).toEqual([['CT_INVALID_OPTION', element]]);
   expect(warn).toHaveBeenCalledOnce();
-  expect(values(formsOf(element)[0] as HTMLFormElement, FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(formsOf(element)[0] as HTMLFormElement), FIELDS.jsProof)).toHaveLength(1);
 });
 
 test('ready resolves, and getFields, appendTo and reset work for fetch() submits', async () => {
   vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
   const element = await render('<ct-protected-form no-detector><form></form></ct-protected-form>');
+  use(formsOf(element)[0] as HTMLFormElement);
   await element.ready;
   expect(element.getFields()[FIELDS.startedAt]).toBe('1700000000000');
   vi.setSystemTime(1_700_000_005_000);
@@ -135,5 +143,5 @@ test('works when the script runs after the markup: elements upgraded in place', 
   expect(form.elements.length).toBe(0);
   customElements.define(tag, class extends ProtectedFormElement {});
   await flush();
-  expect(values(form, FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
 });

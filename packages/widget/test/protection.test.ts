@@ -2,7 +2,7 @@ import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS, jsProof } from '@ct
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
 import type { ProtectionOptions } from '../src/options.js';
-import { flush, mount, record, token, value, values } from './helpers.js';
+import { flush, mount, record, serialise, token, use, value, values } from './helpers.js';
 
 // The detector cache and the page-wide consent flag live as long as their modules: fresh ones per test.
 let protection: typeof import('../src/protection.js');
@@ -49,7 +49,25 @@ describe('forms', () => {
     connect({ noDetector: true });
     document.body.insertAdjacentHTML('beforeend', '<section><form id="b"></form></section>');
     await flush();
-    for (const form of allForms()) expect(values(form, FIELDS.startedAt)).toHaveLength(1);
+    for (const form of allForms()) expect(serialise(form).getAll(FIELDS.startedAt)).toHaveLength(1);
+  });
+
+  test('writes nothing into the forms until they are used, then their fields', async () => {
+    const form = mount('<form id="a"><input name="email"></form>');
+    const mutations: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => mutations.push(...records));
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    connect({ noDetector: true });
+    document.body.insertAdjacentHTML('beforeend', '<form id="b"></form>');
+    await flush();
+    expect(mutations.map((record) => (record.target as Element).id || record.target.nodeName)).toEqual([
+      'BODY',
+    ]);
+    expect(values(form, FIELDS.startedAt)).toEqual([]);
+    use(form);
+    expect(values(form, FIELDS.startedAt)).toHaveLength(1);
+    expect(values(document.forms[1] as HTMLFormElement, FIELDS.startedAt)).toEqual([]);
+    observer.disconnect();
   });
 
   test('a form that leaves loses the fields it was given', async () => {
@@ -64,6 +82,7 @@ describe('forms', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     const form = mount('<form></form>');
     connect({ noDetector: true });
+    use(form);
     expect(value(form, FIELDS.startedAt)).toBe('1700000000000');
     expect(value(form, FIELDS.jsProof)).toBe(jsProof('1700000000000'));
     expect(value(form, FIELDS.timeZone)).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
@@ -78,10 +97,12 @@ describe('forms', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true });
+    use(form);
     created.disconnect();
     expect(values(form, FIELDS.startedAt)).toEqual([]);
     vi.setSystemTime(1_700_000_060_000);
     created.connect({ noDetector: true }, root(), allForms);
+    use(form);
     expect(values(form, FIELDS.startedAt)).toEqual(['1700000000000']);
   });
 
@@ -123,6 +144,7 @@ describe('detector', () => {
     storeToken(token('s'));
     const form = mount('<form></form>');
     const { protection: created, ready } = connect();
+    use(form);
     await created.ready;
     expect(ready.map((event) => event.hasToken)).toEqual([true]);
     expect(value(form, FIELDS.eventToken)).toBe(token('s'));
@@ -131,6 +153,7 @@ describe('detector', () => {
   test('waits for the token, then fires ct-ready and writes it into the forms', async () => {
     const form = mount('<form></form>');
     const { protection: created, ready } = connect();
+    use(form);
     expect(ready).toHaveLength(0);
     storeToken(token('l'));
     await created.ready;
@@ -161,6 +184,7 @@ describe('detector', () => {
         ready,
         errors,
       } = connect({ detectorSrc: 'http://127.0.0.1:9/blocked.js' });
+      use(form);
       await created.ready;
       expect(errors.map((event) => event.code)).toEqual(['CT_DETECTOR_FAILED']);
       expect(errors[0]?.message).toContain('http://127.0.0.1:9/blocked.js');
@@ -176,6 +200,7 @@ describe('detector', () => {
     storeToken(token('c'));
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true });
+    use(form);
     await created.ready;
     expect(scripts()).toHaveLength(0);
     expect(value(form, FIELDS.eventToken)).toBe(token('c'));
@@ -201,6 +226,7 @@ describe('consent', () => {
     storeToken();
     const form = mount('<form></form>');
     const { protection: created } = connect({ consent: 'pending' });
+    use(form);
     await created.ready;
     created.getFields();
     created.reset();
@@ -213,6 +239,7 @@ describe('consent', () => {
     storeToken(token('g'));
     const form = mount('<form></form>');
     const { protection: created, ready } = connect({ consent: 'pending' });
+    use(form);
     created.grantConsent();
     expect(scripts()).toHaveLength(1);
     expect(value(form, FIELDS.eventToken)).toBe(token('g'));
@@ -257,6 +284,7 @@ describe('start token', () => {
   test('writes a server-rendered start token, and a changed one replaces it', () => {
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, startToken: 'rendered.1' });
+    use(form);
     expect(value(form, FIELDS.startToken)).toBe('rendered.1');
     created.configure({ noDetector: true, startToken: 'rendered.2' });
     expect(value(form, FIELDS.startToken)).toBe('rendered.2');
@@ -266,6 +294,7 @@ describe('start token', () => {
     const fetch = startTokens('fetched.1');
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
     expect(created.pending).toBeDefined();
     await created.pending;
     expect(value(form, FIELDS.startToken)).toBe('fetched.1');
@@ -282,6 +311,7 @@ describe('start token', () => {
       startToken: 'rendered.1',
       startTokenUrl: '/ct/start-token',
     });
+    use(form);
     expect(fetch).not.toHaveBeenCalled();
     created.reset();
     await created.pending;
@@ -293,6 +323,7 @@ describe('start token', () => {
     startTokens('fetched.1', 'fetched.2');
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
     await created.pending;
     vi.setSystemTime(1_700_000_030_000);
     created.reset();
@@ -308,6 +339,7 @@ describe('start token', () => {
     const fetch = startTokens('fetched.1', 'fetched.2');
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
     await created.pending;
     vi.setSystemTime(1_700_000_090_000);
     // happy-dom's PageTransitionEvent has no `persisted`: build the event a browser would fire.
@@ -324,6 +356,7 @@ describe('start token', () => {
     startTokens();
     const form = mount('<form></form>');
     const { protection: created, errors } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
     await created.pending;
     expect(errors.map((event) => event.code)).toEqual(['CT_START_TOKEN_FAILED']);
     expect(value(form, FIELDS.startToken)).toBe('');
@@ -338,6 +371,7 @@ describe('start token', () => {
     vi.stubGlobal('fetch', fetch);
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
     created.reset();
     await created.pending;
     answerFirst(Response.json({ token: 'first' }));

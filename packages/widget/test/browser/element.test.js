@@ -1,7 +1,20 @@
 // <ct-protected-form> from the npm build (dist/define.js), in a real browser, against real submissions.
 import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
 import '../../dist/define.js';
-import { all, cleanUp, equal, loadsOf, next, ok, one, sink, until } from './helpers.js';
+import {
+  all,
+  cleanUp,
+  equal,
+  frame,
+  loadsOf,
+  next,
+  ok,
+  one,
+  serialised,
+  sink,
+  until,
+  use,
+} from './helpers.js';
 
 const detector = (name, delay = 0) => `/detector/ct-bot-detector-wrapper.js?t=${name}&delay=${delay}`;
 
@@ -47,15 +60,57 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(all(fields, FIELDS.honeypot), []);
   });
 
+  it('writes no field before the form is used, then all of them at the first focus', async () => {
+    const element = await render('no-detector', COMMENT);
+    const form = element.querySelector('form');
+    await frame();
+    equal(
+      [...form.elements].map((control) => control.name),
+      ['comment', 'action'],
+    );
+    use(form);
+    equal(form.querySelectorAll(`input[name="${FIELDS.jsProof}"]`).length, 1);
+    equal(form.elements[FIELDS.jsProof].value, jsProof(form.elements[FIELDS.startedAt].value));
+    equal(form.elements[FIELDS.submittedAt], undefined, 'no submit time before the submit');
+  });
+
+  it("puts the fields in the form before the page's submit handler serialises form.elements", async () => {
+    const { received } = sink();
+    const element = await render('no-detector', COMMENT);
+    const form = element.querySelector('form');
+    let serialisedByPage;
+    form.addEventListener('submit', () => {
+      // What jQuery's serialize() and CMS AJAX plugins read.
+      serialisedByPage = [...form.elements].filter((control) => control.name).map((control) => control.name);
+    });
+    form.querySelector('button').click();
+    const fields = await received();
+    for (const name of [FIELDS.jsProof, FIELDS.startedAt, FIELDS.submittedAt, FIELDS.eventToken]) {
+      ok(serialisedByPage.includes(name), `${name} in form.elements at submit`);
+      equal(all(fields, name).length, 1, name);
+    }
+  });
+
+  it('form.submit(), which fires no submit event, still sends every field once', async () => {
+    const { received } = sink();
+    const element = await render('no-detector start-token="rendered.1"', COMMENT);
+    const form = element.querySelector('form');
+    form.submit();
+    const fields = await received();
+    equal(one(fields, FIELDS.startToken), 'rendered.1');
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    ok(Number(one(fields, FIELDS.submittedAt)) >= Number(one(fields, FIELDS.startedAt)), 'submit time');
+    equal(one(fields, 'comment'), 'Hello');
+  });
+
   it('protects forms added later, which the detector never saw, with its stored token', async () => {
     const { received } = sink();
     const element = await render(`detector-src="${detector('late')}"`, '');
     await element.ready;
     element.insertAdjacentHTML('beforeend', COMMENT);
-    await until(
-      () => element.querySelector(`input[name="${FIELDS.eventToken}"]`),
-      'the late form to be protected',
-    );
+    const form = element.querySelector('form');
+    await until(() => serialised(form, FIELDS.eventToken)?.length, 'the late form to be protected');
+    equal(form.querySelectorAll(`input[name="${FIELDS.eventToken}"]`).length, 0, 'token inputs before use');
     element.querySelector('button').click();
     equal(one(await received(), FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
   });
@@ -123,7 +178,7 @@ describe('<ct-protected-form> (npm build)', () => {
     await element.ready;
     equal(await loadsOf(detector('ours')), 0);
     equal(await loadsOf(detector('plugin')), 1);
-    equal(element.querySelector(`input[name="${FIELDS.eventToken}"]`).value.length, EVENT_TOKEN_LENGTH);
+    equal(serialised(element.querySelector('form'), FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
     plugin.remove();
   });
 
@@ -194,7 +249,7 @@ describe('<ct-protected-form> (npm build)', () => {
       'no-detector start-token="rendered.1" start-token-url="/ct/start-token"',
       COMMENT,
     );
-    const form = element.querySelector('form');
+    const form = use(element.querySelector('form'));
     equal(form.elements[FIELDS.startToken].value, 'rendered.1');
     const startedAt = form.elements[FIELDS.startedAt].value;
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -230,7 +285,7 @@ describe('<ct-protected-form> (npm build)', () => {
     const plain = await render('no-detector', COMMENT);
     const flex = await render('no-detector class="flex"', COMMENT);
     const inline = await render('no-detector style="display: block"', COMMENT);
-    await new Promise((resolve) => setTimeout(resolve));
+    await frame();
     equal(getComputedStyle(plain).display, 'contents');
     equal(getComputedStyle(flex).display, 'flex');
     equal(inline.style.display, 'block');

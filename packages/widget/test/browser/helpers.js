@@ -54,6 +54,18 @@ export function one(pairs, name) {
   return found[0];
 }
 
+/** The value of `name` in `new FormData(form)`, made in the form's own window; null when absent. */
+export const serialised = (form, name) => new form.ownerDocument.defaultView.FormData(form).get(name);
+
+/** The visitor starts using the form: focus moves into its first control. */
+export function use(form) {
+  form.elements[0]?.focus();
+  return form;
+}
+
+/** Resolves after the next animation frame. */
+export const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+
 /** How often the test server served `url` (path and query). */
 export async function loadsOf(url) {
   const loads = await (await fetch('/__loads')).json();

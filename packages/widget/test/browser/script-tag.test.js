@@ -1,7 +1,7 @@
 // The script-tag build, dist/ct-protected-form.min.js, in auto mode on plain CMS markup: each test
 // opens a page of its own in an iframe, as a visitor would, and submits it for real.
 import { EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
-import { cleanUp, equal, loadsOf, next, ok, one, page, until } from './helpers.js';
+import { cleanUp, equal, loadsOf, next, ok, one, page, serialised, until, use } from './helpers.js';
 
 const detector = (name) => `/detector/ct-bot-detector-wrapper.js?t=${name}`;
 
@@ -52,6 +52,8 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(frame.contentDocument.querySelector('ct-protected-form'), null);
     const search = frame.contentDocument.querySelector('.search-form');
     equal(search.elements[FIELDS.startedAt], undefined, 'the GET search form is left alone');
+    equal(serialised(search, FIELDS.startedAt), null, 'nor serialised with fields');
+    equal(form.elements[FIELDS.jsProof], undefined, 'no field of ours before the form is used');
 
     const url = frame.contentWindow.location.href;
     const fields = await comment(frame);
@@ -84,9 +86,11 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     );
     for (const id of ['before', 'after']) {
       const form = frame.contentDocument.getElementById(id);
-      await until(() => form.elements[FIELDS.jsProof] && form.elements[FIELDS.honeypot], `#${id} protected`);
+      await until(() => form.elements[FIELDS.honeypot], `#${id} protected`);
+      form.dispatchEvent(new frame.contentWindow.FocusEvent('focusin', { bubbles: true }));
     }
     equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.jsProof}"]`).length, 2);
+    equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.honeypot}"]`).length, 2);
   });
 
   it('protects forms the page adds later, like a contact form in a popup', async () => {
@@ -99,7 +103,9 @@ describe('script-tag build, auto mode on a WordPress page', () => {
       '<div class="popup"><form method="POST" action="/echo"><input name="message"></form></div>',
     );
     const popup = doc.querySelector('.popup form');
-    await until(() => popup.elements[FIELDS.eventToken]?.value, 'the late form to carry the token');
+    await until(() => serialised(popup, FIELDS.eventToken), 'the late form to carry the token');
+    use(popup);
+    equal(popup.elements[FIELDS.eventToken].value.length, EVENT_TOKEN_LENGTH);
     ok(popup.elements[FIELDS.jsProof].value, 'JS proof');
   });
 
@@ -129,7 +135,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
     );
-    await until(() => comments(frame).elements[FIELDS.jsProof], 'the form to be protected');
+    await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
     equal(await loadsOf(src), 0);
     frame.contentWindow.CTProtectedForm.grantConsent();
     await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
@@ -141,7 +147,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
     );
-    await until(() => comments(frame).elements[FIELDS.jsProof], 'the form to be protected');
+    await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
     frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
     await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
   });
