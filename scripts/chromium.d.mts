@@ -1,0 +1,3 @@
+export declare const chromiumExecutable: string;
+export declare const chromiumArgs: readonly string[];
+export declare function chromiumLaunchOptions(): { executablePath: string; headless: true; args: string[] };
