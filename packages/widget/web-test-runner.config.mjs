@@ -1,6 +1,7 @@
 // Browser tests in Debian's Chromium, against the BUILT files in dist/ (run `pnpm build` first).
 import { standInDetectorSource } from '@ct-protected-form/devserver';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 /** How often each detector URL (path and query) was requested, for "loaded once" assertions. */
 const loads = new Map();
@@ -69,18 +70,7 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
+      launchOptions: chromiumLaunchOptions(),
     }),
   ],
   middleware: [testServer],

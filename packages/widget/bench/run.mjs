@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { build, minifySync } from 'vite';
+import { chromiumArgs, chromiumExecutable } from '../../../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -19,12 +20,7 @@ const KB = 1024;
 const BUDGETS = { scriptTagGzip: 7.0 * KB, npmEntryGzip: 2.0 * KB, protect100Ms: 5 };
 const RUNS = 15;
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...chromiumArgs,
   // window.gc() between runs, so that one run's garbage is not collected during the next.
   '--js-flags=--expose-gc',
 ];
@@ -138,7 +134,7 @@ async function sizes() {
 
 async function browser() {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumExecutable,
     headless: true,
     args: CHROMIUM_ARGS,
   });
