@@ -51,7 +51,8 @@ declare module 'react' {
 declare module 'preact' {
   namespace JSX {
     interface IntrinsicElements {
-      'ct-protected-form': HTMLAttributes<ProtectedFormElement> & ProtectedFormAttributes;
+      // A div's attributes: the way to name Preact's HTML attributes that works in Preact 10 and 11.
+      'ct-protected-form': IntrinsicElements['div'] & ProtectedFormAttributes;
     }
   }
 }
