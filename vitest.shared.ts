@@ -11,5 +11,7 @@ export const workspaceAliases = [
   { find: /^@ct-protected-form\/verifier$/, replacement: at('./packages/verifier/src/index.ts') },
   { find: /^@ct-protected-form\/verifier\/(.+)$/, replacement: at('./packages/verifier/src/$1/index.ts') },
   { find: /^@ct-protected-form\/devserver$/, replacement: at('./packages/devserver/src/index.ts') },
+  // The verifier's own import map (package.json "imports"), Node branch, from source.
+  { find: /^#default-fetch$/, replacement: at('./packages/verifier/src/default-fetch.node.ts') },
   { find: /^@ct-protected-form\/widget$/, replacement: at('./packages/widget/src/index.ts') },
 ];

@@ -1,3 +1,4 @@
+import { defaultFetch } from '#default-fetch';
 import { OptionsError } from './errors.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
@@ -44,8 +45,11 @@ export interface VerifierOptions {
    */
   retries?: number;
   /**
-   * The `fetch` used to reach CleanTalk. The global one keeps connections alive and reuses them.
-   * @default globalThis.fetch
+   * The `fetch` used to reach CleanTalk. The default keeps connections alive and reuses them: on
+   * Node a shared `node:http`/`node:https` client (a fraction of the CPU of Node 20's global
+   * `fetch`), elsewhere the runtime's `fetch`. Pass `globalThis.fetch` to route calls through a
+   * global undici dispatcher (e.g. an outgoing proxy).
+   * @default a kept-alive node:http client on Node, else globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
   /**
@@ -97,7 +101,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     timeoutMs: validateInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     failMode: validateFailMode(options.failMode ?? 'review'),
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
-    fetch: validateFunction('fetch', options.fetch ?? globalThis.fetch),
+    fetch: validateFunction('fetch', options.fetch ?? defaultFetch()),
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),

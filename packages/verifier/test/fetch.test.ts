@@ -10,6 +10,7 @@ import {
   type RequestProtectorOptions,
 } from '@ct-protected-form/verifier/fetch';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
 import { serveWeb } from './helpers/web-server.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
@@ -176,12 +177,16 @@ describe('createRequestProtector', () => {
         /(?:^|\n)(?:import|export)[^;]*?from '([^']+)'/g,
       )) {
         if (spec?.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
+        // The package's import map: Workers and browsers take its non-Node branch.
+        else if (spec?.startsWith('#'))
+          visit(join(src, '..', packageJson.imports[spec as '#default-fetch'].source.default));
         else if (spec) external.add(spec);
       }
     };
     visit(join(src, 'fetch/index.ts'));
     expect(seen.size).toBeGreaterThan(10);
     expect([...external]).toEqual(['@ct-protected-form/fields']);
+    expect(seen.has(join(src, 'default-fetch.ts'))).toBe(true);
   });
 });
 

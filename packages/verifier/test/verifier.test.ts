@@ -130,6 +130,16 @@ describe('checks against a CleanTalk-compatible server', () => {
     expect(JSON.parse(body.post_info as string).comment_type).toBe('registration');
   });
 
+  it('reaches CleanTalk through Node’s own HTTP client by default, not the global fetch', async () => {
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
+    try {
+      expect((await verifier().verifier.checkMessage(person())).verified).toBe(true);
+      expect(globalFetch).not.toHaveBeenCalled();
+    } finally {
+      globalFetch.mockRestore();
+    }
+  });
+
   it('uses kept-alive connections: many checks, few connections', async () => {
     const { verifier: v } = verifier();
     const before = local.server.connectionsAccepted;
