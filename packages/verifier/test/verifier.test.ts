@@ -206,6 +206,29 @@ describe('faults, for every fail mode', () => {
     );
   }
 
+  it('counts a slow start-token check against the same deadline', async () => {
+    local.server.setFault({ drop: 'hang' });
+    const slowStore = {
+      verify: () =>
+        new Promise<{ ok: false; problem: 'unavailable' }>((resolve) =>
+          setTimeout(() => resolve({ ok: false, problem: 'unavailable' }), 600),
+        ),
+    };
+    const withTokens = createVerifier({
+      authKey: KEY,
+      endpoint: local.server.apiUrl,
+      timeoutMs: 800,
+      startTokens: slowStore,
+      logger: { warn() {}, error() {} },
+    });
+    const started = performance.now();
+    const verdict = await withTokens.checkMessage(
+      person({ form: widgetFields(12, { [FIELDS.startToken]: 'x'.repeat(76) }) }),
+    );
+    expect(performance.now() - started).toBeLessThan(800 + 250);
+    expect(verdict).toMatchObject({ verified: false, startTime: { problem: 'unavailable' } });
+  });
+
   it('recovers as soon as the fault is gone', async () => {
     const { verifier: v } = verifier();
     local.server.setFault({ status: 502 });
