@@ -69,6 +69,16 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(await loadsOf(detector('wp')), 1);
   });
 
+  it('is one file: data-start-token-url fetches a start token with code already inside', async () => {
+    const source = await (await fetch('/dist/ct-protected-form.min.js')).text();
+    ok(!source.includes('import('), 'no dynamic import left in the script-tag build');
+    const frame = await page(
+      wordpress({ script: tag('data-auto data-no-detector data-start-token-url="/ct/start-token"') }),
+    );
+    const fields = await comment(frame);
+    ok(/^start-\d+$/.test(one(fields, FIELDS.startToken)), 'a fetched start token');
+  });
+
   it('works from <head>, loaded before the markup it protects', async () => {
     const head = `<script src="/dist/ct-protected-form.min.js" data-auto data-detector-src="${detector('head')}"></script>`;
     const frame = await page(wordpress({ head, script: '' }));
