@@ -22,10 +22,7 @@ export function loadDetector(
 ): Promise<unknown> {
   const cached = loads.get(src);
   if (cached) return cached;
-  if (
-    document.getElementById(DETECTOR_SCRIPT_ID) ||
-    document.querySelector('script[src*="ct-bot-detector-wrapper"]')
-  ) {
+  if (document.querySelector(`#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`)) {
     const reused = Promise.resolve();
     loads.set(src, reused);
     return reused;

@@ -221,16 +221,17 @@ export function createProtection(target: EventTarget): Protection {
         }
         return invalid(name, value) || null;
       };
-      const { consent, startToken = '' } = options;
+      const { consent } = options;
+      const startToken = options.startToken ?? '';
       if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
-      if ((startToken ?? '') !== settings.startToken) self.startToken = startToken ?? '';
+      if (startToken !== settings.startToken) self.startToken = startToken;
       settings = {
         src: options.noDetector ? null : httpUrl('detector-src', options.detectorSrc ?? DEFAULT_DETECTOR_SRC),
         nonce: options.nonce,
         integrity: options.integrity,
         honeypot: options.honeypot,
-        startToken: startToken ?? '',
+        startToken,
         startTokenUrl: httpUrl('start-token-url', options.startTokenUrl),
       };
       activate();
