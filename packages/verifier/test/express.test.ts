@@ -7,6 +7,7 @@ import { createStartTokens, OptionsError, type Verdict } from '@ct-protected-for
 import { ctProtectedForm, type ExpressCtProtectedFormOptions } from '@ct-protected-form/verifier/express';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
 let devserver: DevServer;
@@ -201,39 +202,11 @@ describe('Express middleware: start tokens', () => {
 });
 
 describe('Express middleware: hostile input gets a verdict or a clear 4xx, never a 5xx', () => {
-  const cases: [string, BodyInit, Record<string, string>, number | 'verdict'][] = [
+  const cases: HostileBody[] = [
     ['an unsupported content type', '<a/>', { 'content-type': 'application/xml' }, 415],
     ['JSON without a JSON parser', '{"a":1}', { 'content-type': 'application/json' }, 415],
     ['a compressed form', 'x', { ...FORM, 'content-encoding': 'gzip' }, 415],
-    [
-      'a malformed multipart body',
-      '--xyz\r\nnonsense',
-      { 'content-type': 'multipart/form-data; boundary=xyz' },
-      400,
-    ],
-    ['a form body that is not UTF-8', new Uint8Array([0x65, 0x3d, 0xff]), FORM, 400],
-    ['more than 1000 fields', Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&'), FORM, 413],
-    ['a body over the limit', `message=${'a'.repeat(5000)}`, FORM, 413],
-    ['no hidden fields at all', 'email=a%40b.c&message=hi', FORM, 'verdict'],
-    [
-      '__proto__ and constructor fields',
-      '__proto__=x&constructor=y&__proto__%5Bpolluted%5D=1',
-      FORM,
-      'verdict',
-    ],
-    [
-      'repeated fields',
-      `${urlencoded(contactForm())}&email=b%40c.d&ct_started_at=x&ct_js=2`,
-      FORM,
-      'verdict',
-    ],
-    [
-      'a forged start token',
-      urlencoded(contactForm({ [FIELDS.startToken]: 'A'.repeat(76) })),
-      FORM,
-      'verdict',
-    ],
-    ['an empty body', '', FORM, 'verdict'],
+    ...HOSTILE_FORM_BODIES,
   ];
   for (const [name, body, headers, expected] of cases) {
     it(`${name} → ${expected}`, async () => {

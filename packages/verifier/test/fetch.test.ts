@@ -11,6 +11,7 @@ import {
 } from '@ct-protected-form/verifier/fetch';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
+import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
 import { serveWeb } from './helpers/web-server.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
@@ -222,7 +223,7 @@ describe('createRequestProtector: start tokens', () => {
 });
 
 describe('createRequestProtector: hostile input gets a verdict or a clear 4xx, never a 5xx', () => {
-  const cases: [string, BodyInit, Record<string, string>, number | 'verdict'][] = [
+  const cases: HostileBody[] = [
     ['an unsupported content type', '<a/>', { 'content-type': 'application/xml' }, 415],
     ['no content type', 'email=a', {}, 415],
     ['a compressed body', 'x', { ...FORM, 'content-encoding': 'br' }, 415],
@@ -234,35 +235,7 @@ describe('createRequestProtector: hostile input gets a verdict or a clear 4xx, n
       { 'content-type': 'application/json' },
       400,
     ],
-    [
-      'a malformed multipart body',
-      '--b\r\nbroken',
-      { 'content-type': 'multipart/form-data; boundary=b' },
-      400,
-    ],
-    ['a form body that is not UTF-8', new Uint8Array([0x65, 0x3d, 0xff]), FORM, 400],
-    ['more than 1000 fields', Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&'), FORM, 413],
-    ['a body over the limit', `message=${'a'.repeat(5000)}`, FORM, 413],
-    ['no hidden fields at all', 'email=a%40b.c', FORM, 'verdict'],
-    [
-      '__proto__ and constructor fields',
-      '__proto__=x&constructor=y&__proto__%5Bpolluted%5D=1',
-      FORM,
-      'verdict',
-    ],
-    [
-      'repeated fields',
-      `${urlencoded(contactForm())}&email=b%40c.d&ct_started_at=1&ct_js=2`,
-      FORM,
-      'verdict',
-    ],
-    [
-      'a tampered start token',
-      urlencoded(contactForm({ [FIELDS.startToken]: `${'A'.repeat(75)}B` })),
-      FORM,
-      'verdict',
-    ],
-    ['an empty body', '', FORM, 'verdict'],
+    ...HOSTILE_FORM_BODIES,
   ];
   for (const [name, body, headers, expected] of cases) {
     it(`${name} → ${expected}`, async () => {
