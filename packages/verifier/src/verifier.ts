@@ -109,7 +109,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     let verifiedStartedAt = finiteOrUndefined(submission.verifiedStartedAt);
     let signedProblem: StartTimeProblem | undefined;
-    if (verifiedStartedAt === undefined && startTokens && signals.startToken) {
+    // A filled honeypot is decided below without CleanTalk: it spends no start token either.
+    if (verifiedStartedAt === undefined && startTokens && signals.startToken && !signals.honeypotFilled) {
       const result = await verifyStartToken(startTokens, signals.startToken, resolved.timeoutMs);
       if (result.ok) verifiedStartedAt = result.issuedAt;
       else signedProblem = result.problem;

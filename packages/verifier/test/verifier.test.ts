@@ -321,6 +321,14 @@ describe('hostile input', () => {
     expect(lastBody('check_message')).not.toHaveProperty('submit_time');
   });
 
+  it('does not spend a start token on a filled honeypot', async () => {
+    const verify = vi.fn(async () => ({ ok: true as const, issuedAt: Date.now() - 5_000 }));
+    const v = createVerifier({ authKey: KEY, endpoint: local.server.apiUrl, startTokens: { verify } });
+    const form = widgetFields(12, { [FIELDS.honeypot]: 'x', [FIELDS.startToken]: 'signed' });
+    expect((await v.checkMessage(person({ form }))).basis).toBe('honeypot');
+    expect(verify).not.toHaveBeenCalled();
+  });
+
   it('blocks a filled honeypot without spending a check', async () => {
     const verdict = await verifier().verifier.checkMessage(
       person({ form: widgetFields(12, { [FIELDS.honeypot]: 'x' }) }),
