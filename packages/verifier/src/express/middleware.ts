@@ -14,7 +14,6 @@ import {
   startTokenResponse,
 } from '../adapter/index.js';
 import { OptionsError } from '../errors.js';
-import { createHttpFetch } from '../node-transport/http-fetch.js';
 import { describe } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
@@ -23,13 +22,6 @@ import { hasBody, readBody } from './read-body.js';
 
 /** Options of {@link ctProtectedForm}: the verifier's options plus the adapter's. */
 export interface ExpressCtProtectedFormOptions extends AdapterOptions {
-  /**
-   * The `fetch` used to reach CleanTalk. By default the adapter uses its own keep-alive client on
-   * `node:http`/`node:https`, which costs far less CPU per check than Node 20's global `fetch`;
-   * pass `globalThis.fetch` to go through a global undici dispatcher (e.g. a proxy) instead.
-   * @default a node:http keep-alive client
-   */
-  fetch?: typeof globalThis.fetch;
   /**
    * Answers a blocked submission instead of the default 403 (HTML or JSON by `Accept`, with the
    * verdict's display-safe reason). Like any Express middleware it must answer (`res.send`,
@@ -97,11 +89,7 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
       `expected a whole number of bytes from 1 to 1073741824, got ${describe(bodyLimit)}`,
     );
   }
-  // Idle kept-alive sockets are unref'd: they never keep the process alive.
-  const resolved = resolveAdapterOptions({
-    ...adapterOptions,
-    fetch: adapterOptions.fetch ?? createHttpFetch(),
-  });
+  const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
 
   const protect = (config?: ProtectedRouteConfig): RequestHandler => {

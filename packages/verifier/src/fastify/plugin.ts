@@ -23,20 +23,12 @@ import {
   URLENCODED,
 } from '../adapter/index.js';
 import { OptionsError } from '../errors.js';
-import { createHttpFetch } from '../node-transport/http-fetch.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
 import type { Verifier } from '../verifier.js';
 
 /** Options of the Fastify plugin: the verifier's options plus the adapter's. Validated at `register()`. */
 export interface FastifyCtProtectedFormOptions extends AdapterOptions {
-  /**
-   * The `fetch` used to reach CleanTalk. By default the adapter uses its own keep-alive client on
-   * `node:http`/`node:https`, which costs far less CPU per check than Node 20's global `fetch`;
-   * pass `globalThis.fetch` to go through a global undici dispatcher (e.g. a proxy) instead.
-   * @default a node:http keep-alive client
-   */
-  fetch?: typeof globalThis.fetch;
   /**
    * Answers a blocked submission instead of the default 403 (HTML or JSON by `Accept`, with the
    * verdict's display-safe reason). Send a reply with `reply`, or return a payload to send with 403;
@@ -90,10 +82,8 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   if (parseForms !== undefined && typeof parseForms !== 'boolean') {
     throw new OptionsError('parseForms', 'expected true or false');
   }
-  const httpFetch = adapterOptions.fetch ? undefined : createHttpFetch();
-  const resolved = resolveAdapterOptions({ ...adapterOptions, fetch: adapterOptions.fetch ?? httpFetch });
+  const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
-  if (httpFetch) fastify.addHook('onClose', async () => httpFetch.close());
   const stashed = new WeakMap<FastifyRequest, HiddenFields>();
 
   if (parseForms !== false) {

@@ -27,7 +27,7 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
  * A `fetch` for the verifier on Node's own `http`/`https` with kept-alive agents. It covers what
  * the verifier sends (string or `URLSearchParams` bodies, plain headers, an `AbortSignal`) and hands
  * anything else to the global `fetch`. It costs a fraction of the CPU of Node 20's global `fetch`
- * per call (see `bench/adapters.mjs`), which the Fastify and Express adapters use it for.
+ * per call (see `bench/adapters.mjs`). It is the verifier's default transport on Node.
  *
  * Redirects are not followed (CleanTalk does not redirect; a 3xx is an HTTP status error).
  */
