@@ -60,3 +60,9 @@ export function resolveAdapterOptions(options: AdapterOptions): ResolvedAdapterO
   }
   return resolved;
 }
+
+/** The largest body the Express and Web adapters read themselves, by default: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+/** The largest `bodyLimit` accepted: 1 GiB. */
+export const MAX_BODY_LIMIT = 1_073_741_824;

@@ -1,6 +1,8 @@
 // Internal: what the Fastify, Express and Web Request adapters share. Not a public entry point.
 export {
   type AdapterOptions,
+  DEFAULT_BODY_LIMIT,
+  MAX_BODY_LIMIT,
   type ResolvedAdapterOptions,
   resolveAdapterOptions,
 } from './adapter-options.js';

@@ -3,7 +3,9 @@ import {
   type AdapterOptions,
   blockedResponse,
   checkRequest,
+  DEFAULT_BODY_LIMIT,
   isFormMediaType,
+  MAX_BODY_LIMIT,
   mediaType,
   type PlainResponse,
   type ProtectedRouteConfig,
@@ -14,7 +16,7 @@ import {
   startTokenResponse,
 } from '../adapter/index.js';
 import { OptionsError } from '../errors.js';
-import { describe } from '../options.js';
+import { describe, validateInteger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
 import type { Verifier } from '../verifier.js';
@@ -61,8 +63,6 @@ declare global {
   }
 }
 
-const DEFAULT_BODY_LIMIT = 1_048_576;
-
 /**
  * Creates the Express middleware factory. Options are validated here, once.
  *
@@ -83,12 +83,7 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
   if (onBlocked !== undefined && typeof onBlocked !== 'function') {
     throw new OptionsError('onBlocked', 'expected a function (req, res, verdict, next)');
   }
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 1 || bodyLimit > 1_073_741_824) {
-    throw new OptionsError(
-      'bodyLimit',
-      `expected a whole number of bytes from 1 to 1073741824, got ${describe(bodyLimit)}`,
-    );
-  }
+  validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
   const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
 

@@ -2,6 +2,8 @@ import {
   type AdapterOptions,
   blockedResponse,
   checkRequest,
+  DEFAULT_BODY_LIMIT,
+  MAX_BODY_LIMIT,
   type PlainResponse,
   type ProtectedRouteConfig,
   RequestError,
@@ -11,7 +13,7 @@ import {
   startTokenResponse,
 } from '../adapter/index.js';
 import { OptionsError, SubmissionError } from '../errors.js';
-import { describe } from '../options.js';
+import { describe, validateInteger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
 import type { Verifier } from '../verifier.js';
@@ -91,8 +93,6 @@ export interface RequestProtector {
   handleStartToken(request: Request): Promise<Response | undefined>;
 }
 
-const DEFAULT_BODY_LIMIT = 1_048_576;
-
 /**
  * Creates a checker for Web-standard `Request`s: Next.js route handlers, Hono, Bun, Deno, Workers.
  * Uses Web APIs only.
@@ -117,12 +117,7 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
   if (onBlocked !== undefined && typeof onBlocked !== 'function') {
     throw new OptionsError('onBlocked', 'expected a function (request, verdict) => Response');
   }
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 1 || bodyLimit > 1_073_741_824) {
-    throw new OptionsError(
-      'bodyLimit',
-      `expected a whole number of bytes from 1 to 1073741824, got ${describe(bodyLimit)}`,
-    );
-  }
+  validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
   const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
   const routes = new WeakMap<ProtectCallOptions, ResolvedRouteConfig>();
