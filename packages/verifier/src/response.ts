@@ -46,15 +46,15 @@ export function parseCheckResponse(body: unknown): CheckResponse {
       `error ${String(raw.error_no ?? '')} ${raw.error_message.slice(0, 200)}`.trim(),
     );
   }
-  const allow = flag(raw.allow);
+  const allow = toFlag(raw.allow);
   if (allow === undefined) throw new ResponseError(WHAT, 'the "allow" field is missing or not 0/1');
 
   const response: CheckResponse = {
     allow,
     codes,
     comment: typeof raw.comment === 'string' ? raw.comment : '',
-    stopQueue: flag(raw.stop_queue) ?? false,
-    inactive: flag(raw.inactive) ?? false,
+    stopQueue: toFlag(raw.stop_queue) ?? false,
+    inactive: toFlag(raw.inactive) ?? false,
   };
   const id = typeof raw.id === 'string' && /^[0-9a-f]{32}$/i.test(raw.id) ? raw.id.toLowerCase() : undefined;
   if (id) response.id = id;
@@ -83,7 +83,7 @@ export function toNumber(value: unknown): number | undefined {
 }
 
 /** 1/0 (or "1"/"0", true/false) → boolean; -1 and anything else → undefined (unknown). */
-function flag(value: unknown): boolean | undefined {
+export function toFlag(value: unknown): boolean | undefined {
   if (value === true || value === false) return value;
   const n = toNumber(value);
   return n === 1 ? true : n === 0 ? false : undefined;
@@ -94,7 +94,7 @@ function setFlag(
   key: 'spam' | 'blacklisted' | 'jsDisabled' | 'fastSubmit',
   value: unknown,
 ): void {
-  const f = flag(value);
+  const f = toFlag(value);
   if (f !== undefined) target[key] = f;
 }
 

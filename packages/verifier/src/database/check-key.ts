@@ -1,8 +1,7 @@
 import { ResponseError } from '../errors.js';
-import { toNumber } from '../response.js';
+import { toFlag, toNumber } from '../response.js';
 import { type DatabaseCallOptions, resolveCallOptions } from './batch.js';
 import { callDatabase, type DatabaseContext } from './call.js';
-import { toFlag } from './spam-check.js';
 
 /** What `notice_paid_till` says about the access key. */
 export interface KeyStatus {

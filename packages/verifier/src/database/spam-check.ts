@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import { toNumber } from '../response.js';
+import { toFlag, toNumber } from '../response.js';
 import { type BatchOptions, type DatabaseReport, type RecordResult, runBatch } from './batch.js';
 import type { DatabaseContext } from './call.js';
 
@@ -85,13 +85,6 @@ export function readSpamEntry(entry: unknown): SpamCheckData | string {
   setFlag(data, 'disposableEmail', raw.disposable_email);
   setFlag(data, 'inAntispam', raw.in_antispam);
   return data;
-}
-
-/** 1/0, "1"/"0", true/false → boolean; anything else (null, -1) → unknown. */
-export function toFlag(value: unknown): boolean | undefined {
-  if (value === true || value === false) return value;
-  const n = toNumber(value);
-  return n === 1 ? true : n === 0 ? false : undefined;
 }
 
 function setNumber(
