@@ -1,29 +1,25 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
+import { DEFAULT_AUTH_KEY } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
 import { createStartTokens, OptionsError, type Verdict } from '@ct-protected-form/verifier';
 import { ctProtectedForm, type ExpressCtProtectedFormOptions } from '@ct-protected-form/verifier/express';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
-let devserver: DevServer;
 let server: Server | undefined;
 
-beforeAll(async () => {
-  devserver = await startDevServer({ port: 0, quiet: true });
-});
-afterAll(() => devserver.close());
+const local = useLocalCleanTalk([DEFAULT_AUTH_KEY]);
 afterEach(async () => {
   if (server) {
     server.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     server = undefined;
   }
-  devserver.clearRequests();
 });
 
 const SECRET = 'express-test-secret-0123456789abcdef';
@@ -45,7 +41,7 @@ async function start(
   setup(app);
   const protect = ctProtectedForm({
     authKey: DEFAULT_AUTH_KEY,
-    endpoint: devserver.apiUrl,
+    endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
     ...options,
@@ -66,7 +62,7 @@ async function start(
   return { url, seen, protect };
 }
 
-const sent = () => devserver.lastRequest('check_message')?.body as Record<string, unknown>;
+const sent = () => local.server.lastRequest('check_message')?.body as Record<string, unknown>;
 const post = (url: string, body: BodyInit, headers: Record<string, string> = FORM) =>
   fetch(`${url}/contact`, { method: 'POST', headers, body });
 
@@ -148,7 +144,7 @@ describe('Express middleware', () => {
       fields: { email: 'login', nickname: 'user' },
     });
     await post(url, urlencoded({ ...contactForm(), login: 'zoe@example.com', user: 'zoe' }));
-    expect(devserver.lastRequest('check_newuser')?.body).toMatchObject({
+    expect(local.server.lastRequest('check_newuser')?.body).toMatchObject({
       sender_email: 'zoe@example.com',
       sender_nickname: 'zoe',
     });
@@ -214,10 +210,10 @@ describe('Express middleware: hostile input gets a verdict or a clear 4xx, never
       const response = await post(url, body, headers);
       if (expected === 'verdict') {
         expect([200, 403]).toContain(response.status);
-        expect(devserver.requests).toHaveLength(1);
+        expect(local.server.requests).toHaveLength(1);
       } else {
         expect(response.status).toBe(expected);
-        expect(devserver.requests).toHaveLength(0);
+        expect(local.server.requests).toHaveLength(0);
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
@@ -227,7 +223,7 @@ describe('Express middleware: hostile input gets a verdict or a clear 4xx, never
     const app = express();
     app.post(
       '/contact',
-      ctProtectedForm({ authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl })(),
+      ctProtectedForm({ authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl })(),
       (_req, res) => {
         res.send('ok');
       },

@@ -1,22 +1,18 @@
-import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
+import { DEFAULT_AUTH_KEY } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
 import { createStartTokens, OptionsError, type Verdict } from '@ct-protected-form/verifier';
 import ctProtectedForm, { type FastifyCtProtectedFormOptions } from '@ct-protected-form/verifier/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
-let devserver: DevServer;
 let app: FastifyInstance | undefined;
 
-beforeAll(async () => {
-  devserver = await startDevServer({ port: 0, quiet: true });
-});
-afterAll(() => devserver.close());
+const local = useLocalCleanTalk([DEFAULT_AUTH_KEY]);
 afterEach(async () => {
   await app?.close();
   app = undefined;
-  devserver.clearRequests();
 });
 
 const SECRET = 'fastify-test-secret-0123456789abcdef';
@@ -37,7 +33,7 @@ async function build(
   app = Fastify(server);
   await app.register(ctProtectedForm, {
     authKey: DEFAULT_AUTH_KEY,
-    endpoint: devserver.apiUrl,
+    endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
     ...options,
@@ -54,7 +50,7 @@ async function build(
   return { app, seen };
 }
 
-const sent = () => devserver.lastRequest('check_message')?.body as Record<string, unknown>;
+const sent = () => local.server.lastRequest('check_message')?.body as Record<string, unknown>;
 
 describe('Fastify plugin', () => {
   it('checks a protected route, passes the verdict to the handler and hides the contract’s fields', async () => {
@@ -178,7 +174,7 @@ describe('Fastify plugin', () => {
     const payload = contactForm();
     await app.inject({ method: 'POST', url: '/open', headers: FORM, payload: urlencoded(payload) });
     expect(seen[0]).toEqual({ body: payload, verdict: null });
-    expect(devserver.requests).toHaveLength(0);
+    expect(local.server.requests).toHaveLength(0);
   });
 
   it('reads mapped fields, joins several message fields and calls check_newuser when configured', async () => {
@@ -202,7 +198,7 @@ describe('Fastify plugin', () => {
         body: 'There',
       }),
     });
-    expect(devserver.lastRequest('check_newuser')?.body).toMatchObject({
+    expect(local.server.lastRequest('check_newuser')?.body).toMatchObject({
       sender_email: 'zoe@example.com',
       sender_nickname: 'zoe',
       message: 'Hi\nThere',
@@ -211,7 +207,7 @@ describe('Fastify plugin', () => {
 
   it('runs a token-only check_bot for forms without text', async () => {
     const { app, seen } = await build({}, {}, { method: 'check_bot' });
-    const token = devserver.issueEventToken();
+    const token = local.server.issueEventToken();
     await app.inject({
       method: 'POST',
       url: '/contact',
@@ -219,13 +215,13 @@ describe('Fastify plugin', () => {
       payload: urlencoded({ ...contactForm(), [FIELDS.eventToken]: token }),
     });
     expect(seen[0]?.verdict).toMatchObject({ method: 'check_bot', decision: 'allow' });
-    expect(devserver.lastRequest('check_bot')?.body).toMatchObject({ event_token: token });
-    expect(devserver.lastRequest('check_bot')?.body).not.toHaveProperty('message');
+    expect(local.server.lastRequest('check_bot')?.body).toMatchObject({ event_token: token });
+    expect(local.server.lastRequest('check_bot')?.body).not.toHaveProperty('message');
   });
 
   it('offers a preHandler for routes that prefer to add it themselves', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     app.post(
       '/signup',
       { preHandler: app.ctProtectedForm.preHandler({ method: 'check_newuser' }) },
@@ -241,12 +237,12 @@ describe('Fastify plugin', () => {
       payload: urlencoded(contactForm({ email: 'inactive@example.com' })),
     });
     expect(response.json()).toEqual({ decision: 'allow', keys: ['email', 'name', 'message'] });
-    expect(devserver.lastRequest('check_newuser')).toBeDefined();
+    expect(local.server.lastRequest('check_newuser')).toBeDefined();
   });
 
   it('parses multipart forms and keeps uploads as files', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     app.post('/upload', { config: { ctProtectedForm: true } }, async (request) => {
       const body = request.body as Record<string, unknown>;
       return {
@@ -278,7 +274,7 @@ describe('Fastify plugin', () => {
 
   it('takes the hidden fields out before schema validation, so strict schemas need not list them', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     app.post(
       '/strict',
       {
@@ -303,7 +299,7 @@ describe('Fastify plugin', () => {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, async () => ({
       parsedBy: 'app',
     }));
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     app.post('/x', async (request) => request.body);
     await app.ready();
     const response = await app.inject({ method: 'POST', url: '/x', headers: FORM, payload: 'a=1' });
@@ -492,7 +488,7 @@ describe('Fastify plugin: hostile input gets a verdict or a clear 4xx, never a 5
       const response = await app.inject({ method: 'POST', url: '/contact', ...request });
       if (expected === 'verdict') {
         expect([200, 403]).toContain(response.statusCode);
-        expect(devserver.requests.length).toBe(1);
+        expect(local.server.requests.length).toBe(1);
       } else {
         expect(response.statusCode).toBe(expected);
       }
@@ -509,6 +505,6 @@ describe('Fastify plugin: hostile input gets a verdict or a clear 4xx, never a 5
       payload: `message=${'a'.repeat(2000)}`,
     });
     expect(response.statusCode).toBe(413);
-    expect(devserver.requests).toHaveLength(0);
+    expect(local.server.requests).toHaveLength(0);
   });
 });

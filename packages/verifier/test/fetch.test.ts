@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
+import { DEFAULT_AUTH_KEY } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
 import { createStartTokens, OptionsError, SubmissionError, type Verdict } from '@ct-protected-form/verifier';
 import {
@@ -9,23 +9,19 @@ import {
   type ProtectCallOptions,
   type RequestProtectorOptions,
 } from '@ct-protected-form/verifier/fetch';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
 import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
+import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 import { serveWeb } from './helpers/web-server.js';
 import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
 
-let devserver: DevServer;
 let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  devserver = await startDevServer({ port: 0, quiet: true });
-});
-afterAll(() => devserver.close());
+const local = useLocalCleanTalk([DEFAULT_AUTH_KEY]);
 afterEach(async () => {
   await close?.();
   close = undefined;
-  devserver.clearRequests();
 });
 
 const SECRET = 'fetch-test-secret-0123456789abcdef00';
@@ -47,7 +43,7 @@ async function start(
   const seen: Seen[] = [];
   const protect = createRequestProtector({
     authKey: DEFAULT_AUTH_KEY,
-    endpoint: devserver.apiUrl,
+    endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
     ...options,
@@ -68,7 +64,7 @@ async function start(
 
 const post = (url: string, body: BodyInit, headers: Record<string, string> = FORM) =>
   fetch(`${url}/contact`, { method: 'POST', headers, body });
-const sent = () => devserver.lastRequest('check_message')?.body as Record<string, unknown>;
+const sent = () => local.server.lastRequest('check_message')?.body as Record<string, unknown>;
 
 describe('createRequestProtector', () => {
   it('checks a urlencoded form and returns the verdict with the fields minus the hidden ones', async () => {
@@ -127,7 +123,7 @@ describe('createRequestProtector', () => {
   it('takes the IP from the call, else from getIp, and never from X-Forwarded-For on its own', async () => {
     const protect = createRequestProtector({
       authKey: DEFAULT_AUTH_KEY,
-      endpoint: devserver.apiUrl,
+      endpoint: local.server.apiUrl,
       getIp: (request) => request.headers.get('cf-connecting-ip'),
     });
     const request = (headers: Record<string, string>) =>
@@ -142,7 +138,7 @@ describe('createRequestProtector', () => {
     expect(sent().sender_ip).toBe('203.0.113.41');
     await expect(protect(request({}))).rejects.toBeInstanceOf(SubmissionError);
 
-    const withoutGetIp = createRequestProtector({ authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl });
+    const withoutGetIp = createRequestProtector({ authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     await expect(withoutGetIp(request({}))).rejects.toThrow(/pass \{ ip \}/);
     const bad = await withoutGetIp(request({}), { ip: 'not-an-ip' });
     expect(bad.verdict).toBeNull();
@@ -152,7 +148,9 @@ describe('createRequestProtector', () => {
   it('applies the per-call route configuration', async () => {
     const { url } = await start({}, { method: 'check_newuser', fields: { email: 'login' } });
     await post(url, urlencoded({ ...contactForm(), login: 'zoe@example.com' }));
-    expect(devserver.lastRequest('check_newuser')?.body).toMatchObject({ sender_email: 'zoe@example.com' });
+    expect(local.server.lastRequest('check_newuser')?.body).toMatchObject({
+      sender_email: 'zoe@example.com',
+    });
   });
 
   it('validates its options when created, and a call’s configuration when used', async () => {
@@ -243,11 +241,11 @@ describe('createRequestProtector: hostile input gets a verdict or a clear 4xx, n
       const response = await post(url, body, headers);
       if (expected === 'verdict') {
         expect([200, 403]).toContain(response.status);
-        expect(devserver.requests).toHaveLength(1);
+        expect(local.server.requests).toHaveLength(1);
       } else {
         expect(response.status).toBe(expected);
         expect((await response.json()).statusCode).toBe(expected);
-        expect(devserver.requests).toHaveLength(0);
+        expect(local.server.requests).toHaveLength(0);
       }
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
