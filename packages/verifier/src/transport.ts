@@ -5,6 +5,13 @@ import {
   ResponseError,
   TimeoutError,
 } from './errors.js';
+import {
+  type CancelHook,
+  ExchangeError,
+  type TextAnswer,
+  type TextExchange,
+  textExchangeOf,
+} from './text-exchange.js';
 
 /** How one JSON call to CleanTalk is made. */
 export interface JsonCall {
@@ -28,15 +35,15 @@ const MAX_RESPONSE_BYTES = 1 << 20;
  * own, not a promise that the transport may never settle.
  */
 export async function callJson(call: JsonCall): Promise<unknown> {
-  const controller = new AbortController();
+  const cancellation = new Cancellation();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(new TimeoutError(call.what, call.timeoutMs));
-      controller.abort();
+      cancellation.cancel();
     }, call.timeoutMs);
   });
-  const attempts = attemptWithRetries(call, controller.signal);
+  const attempts = attemptWithRetries(call, cancellation);
   // The loser of the race must never become an unhandled rejection.
   attempts.catch(() => {});
   try {
@@ -46,24 +53,96 @@ export async function callJson(call: JsonCall): Promise<unknown> {
   }
 }
 
-async function attemptWithRetries(call: JsonCall, signal: AbortSignal): Promise<unknown> {
+/**
+ * Cancels the attempts at the deadline. The `AbortSignal` a `fetch` takes is only made when one is
+ * asked for: the text exchange of the default transport takes a plain hook instead.
+ */
+class Cancellation implements CancelHook {
+  aborted = false;
+  #controller: AbortController | undefined;
+  #hook: (() => void) | undefined;
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.aborted) this.#controller.abort();
+    return this.#controller.signal;
+  }
+
+  onCancel(hook: () => void): void {
+    this.#hook = hook;
+  }
+
+  cancel(): void {
+    this.aborted = true;
+    this.#controller?.abort();
+    const hook = this.#hook;
+    this.#hook = undefined;
+    hook?.();
+  }
+}
+
+async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): Promise<unknown> {
+  const exchange = textExchangeOf(call.fetch);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await attemptOnce(call, signal);
+      const text = exchange
+        ? await attemptExchange(exchange, call, cancellation)
+        : await attemptFetch(call, cancellation);
+      return parseAnswer(text, call);
     } catch (error) {
       // Only a failed connection is worth another try: a kept-alive socket the server had closed.
-      const retry = error instanceof ConnectionError && attempt < call.retries && !signal.aborted;
+      const retry = error instanceof ConnectionError && attempt < call.retries && !cancellation.aborted;
       if (!retry) throw error;
     }
   }
 }
 
-async function attemptOnce(call: JsonCall, signal: AbortSignal): Promise<unknown> {
+function requestHeaders(call: JsonCall): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (typeof call.body === 'string') headers['content-type'] = 'application/json';
+  else if (call.body) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  return headers;
+}
+
+async function attemptExchange(
+  exchange: TextExchange,
+  call: JsonCall,
+  cancellation: Cancellation,
+): Promise<string> {
+  if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
+  let answer: TextAnswer;
+  try {
+    answer = await exchange(
+      {
+        url: call.url,
+        method: call.method,
+        headers: requestHeaders(call),
+        body: call.body === undefined ? undefined : String(call.body),
+        maxBytes: MAX_RESPONSE_BYTES,
+      },
+      cancellation,
+    );
+  } catch (error) {
+    if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
+    const kind = error instanceof ExchangeError ? error.kind : 'connection';
+    if (kind === 'too-large') throw tooLarge(call);
+    if (kind === 'body') throw closedMidBody(call);
+    throw new ConnectionError(call.what, error instanceof ExchangeError ? error.cause : error);
+  }
+  if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(call.what, answer.status);
+  return answer.text;
+}
+
+async function attemptFetch(call: JsonCall, cancellation: Cancellation): Promise<string> {
+  const signal = cancellation.signal;
   let response: Response;
   try {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (typeof call.body === 'string') headers['content-type'] = 'application/json';
-    response = await call.fetch(call.url, { method: call.method, headers, body: call.body, signal });
+    response = await call.fetch(call.url, {
+      method: call.method,
+      headers: requestHeaders(call),
+      body: call.body,
+      signal,
+    });
   } catch (error) {
     if (signal.aborted) throw new TimeoutError(call.what, call.timeoutMs);
     throw new ConnectionError(call.what, error);
@@ -72,7 +151,10 @@ async function attemptOnce(call: JsonCall, signal: AbortSignal): Promise<unknown
     await response.body?.cancel().catch(() => {});
     throw new HttpStatusError(call.what, response.status);
   }
-  const text = await readText(response, call, signal);
+  return readText(response, call, signal);
+}
+
+function parseAnswer(text: string, call: JsonCall): unknown {
   if (text.trim() === '') throw new ResponseError(call.what, 'the body was empty');
   try {
     return JSON.parse(text);
@@ -83,6 +165,11 @@ async function attemptOnce(call: JsonCall, signal: AbortSignal): Promise<unknown
     );
   }
 }
+
+const tooLarge = (call: JsonCall) =>
+  new ResponseError(call.what, `the body was larger than ${MAX_RESPONSE_BYTES} bytes`);
+const closedMidBody = (call: JsonCall) =>
+  new ResponseError(call.what, 'the connection closed before the body was complete');
 
 async function readText(response: Response, call: JsonCall, signal: AbortSignal): Promise<string> {
   if (!response.body) return '';
@@ -97,7 +184,7 @@ async function readText(response: Response, call: JsonCall, signal: AbortSignal)
       bytes += value.byteLength;
       if (bytes > MAX_RESPONSE_BYTES) {
         await reader.cancel().catch(() => {});
-        throw new ResponseError(call.what, `the body was larger than ${MAX_RESPONSE_BYTES} bytes`);
+        throw tooLarge(call);
       }
       text += decoder.decode(value, { stream: true });
     }
@@ -105,7 +192,7 @@ async function readText(response: Response, call: JsonCall, signal: AbortSignal)
     if (error instanceof CtProtectedFormError) throw error;
     if (signal.aborted) throw new TimeoutError(call.what, call.timeoutMs);
     // The connection broke in the middle of the body.
-    throw new ResponseError(call.what, 'the connection closed before the body was complete');
+    throw closedMidBody(call);
   }
   return text + decoder.decode();
 }

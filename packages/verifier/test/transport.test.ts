@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '@ct-protected-form/verifier';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHttpFetch } from '../src/node-transport/http-fetch.js';
+import { textExchangeOf } from '../src/text-exchange.js';
 import { callJson } from '../src/transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,9 +30,19 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+// The same behaviour through a custom `fetch` (here the global one) and through the default Node
+// transport, whose text exchange the verifier uses instead of its `fetch` interface.
+const nodeTransport = createHttpFetch();
+afterAll(() => nodeTransport.close());
+const transports = [
+  ['the global fetch', globalThis.fetch],
+  ['the default Node transport', nodeTransport],
+] as const;
+let transport: typeof fetch = globalThis.fetch;
+
 const call = (overrides: Partial<Parameters<typeof callJson>[0]> = {}) =>
   callJson({
-    fetch,
+    fetch: transport,
     url,
     method: 'POST',
     body: '{}',
@@ -50,7 +62,16 @@ async function timed<T>(promise: Promise<T>): Promise<{ ms: number; error?: unkn
   }
 }
 
-describe('callJson', () => {
+it('uses the text exchange of the default Node transport, and fetch otherwise', () => {
+  expect(textExchangeOf(nodeTransport)).toBeTypeOf('function');
+  expect(textExchangeOf(globalThis.fetch)).toBeUndefined();
+});
+
+describe.each(transports)('callJson through %s', (_name, through) => {
+  beforeEach(() => {
+    transport = through;
+  });
+
   it('returns the parsed answer and reuses kept-alive connections instead of opening one per call', async () => {
     for (let i = 0; i < 20; i++) expect(await call()).toEqual({ allow: 1 });
     expect(connections).toBeLessThanOrEqual(2);
@@ -78,6 +99,15 @@ describe('callJson', () => {
     const { ms, error } = await timed(call({ fetch: stuck, timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(ms).toBeLessThan(100 + 250);
+  });
+
+  it('decodes UTF-8 split across chunks', async () => {
+    handler = (_req, res) => {
+      const bytes = Buffer.from('{"comment":"Спам ✓"}');
+      res.write(bytes.subarray(0, 14));
+      setTimeout(() => res.end(bytes.subarray(14)), 5);
+    };
+    expect(await call()).toEqual({ comment: 'Спам ✓' });
   });
 
   it('reports HTTP errors with their status', async () => {
@@ -149,5 +179,36 @@ describe('callJson', () => {
     };
     await call();
     expect(seen).toBe('application/json');
+  });
+});
+
+describe('the default Node transport', () => {
+  beforeEach(() => {
+    transport = nodeTransport;
+  });
+
+  it('keeps its connection after an HTTP error answer', async () => {
+    let calls = 0;
+    handler = (_req, res) => {
+      calls++;
+      res.statusCode = calls === 1 ? 502 : 200;
+      res.end(calls === 1 ? '<html>Bad Gateway</html>' : '{"allow":1}');
+    };
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect(await call()).toEqual({ allow: 1 });
+    expect(connections).toBe(1);
+  });
+
+  it('drops the request when the deadline passes, so the server sees it closed', async () => {
+    let closed = false;
+    handler = (req) => {
+      req.socket.on('close', () => {
+        closed = true;
+      });
+    };
+    const { error } = await timed(call({ timeoutMs: 100 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    await vi.waitFor(() => expect(closed).toBe(true));
   });
 });

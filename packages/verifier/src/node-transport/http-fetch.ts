@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { ExchangeError, TEXT_EXCHANGE, type TextExchange } from '../text-exchange.js';
 
 /** Options of {@link createHttpFetch}. */
 export interface HttpFetchOptions {
@@ -15,10 +16,14 @@ export interface HttpFetchOptions {
   maxFreeSockets?: number;
 }
 
-/** A `fetch` for the verifier's calls, with a `close()` that drops its kept-alive sockets. */
+/**
+ * A `fetch` for the verifier's calls, with a `close()` that drops its kept-alive sockets, and the
+ * verifier's faster {@link TextExchange} over the same sockets.
+ */
 export interface HttpFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
   close(): void;
+  [TEXT_EXCHANGE]: TextExchange;
 }
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -30,6 +35,7 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
  * per call (see `bench/adapters.mjs`). It is the verifier's default transport on Node.
  *
  * Redirects are not followed (CleanTalk does not redirect; a 3xx is an HTTP status error).
+ * The verifier itself calls its {@link TextExchange}, which skips the WHATWG objects.
  */
 export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
   const agentOptions = {
@@ -124,7 +130,54 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
     });
   };
 
+  const exchange: TextExchange = (call, cancel) =>
+    new Promise((resolve, reject) => {
+      const { url } = call;
+      const headers = { ...call.headers };
+      if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
+      const request = (url.protocol === 'https:' ? https : http).request(url, {
+        method: call.method,
+        headers,
+        agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'],
+      });
+      let answered = false;
+      let settled = false;
+      const fail = (kind: ExchangeError['kind'], cause?: unknown) => {
+        if (settled) return;
+        settled = true;
+        request.destroy();
+        reject(new ExchangeError(kind, cause));
+      };
+      cancel.onCancel(() => fail('cancelled'));
+      request.on('error', (error) => fail(answered ? 'body' : 'connection', error));
+      request.on('response', (response) => {
+        answered = true;
+        const status = response.statusCode ?? 0;
+        const ok = status >= 200 && status <= 299;
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (!ok) return;
+          bytes += chunk.byteLength;
+          if (bytes > call.maxBytes) fail('too-large');
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          if (settled) return;
+          settled = true;
+          resolve({ status, text: ok ? Buffer.concat(chunks, bytes).toString('utf8') : '' });
+        });
+        // A connection that breaks after the headers fails the answer, not the connection stage.
+        response.on('error', (error) => fail('body', error));
+        response.on('close', () => {
+          if (!response.complete) fail('body');
+        });
+      });
+      request.end(call.body);
+    });
+
   return Object.assign(httpFetch, {
+    [TEXT_EXCHANGE]: exchange,
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();
