@@ -62,21 +62,26 @@ export const LIMITS = {
   formFields: 1_000,
 } as const;
 
+/** Arrays nested deeper than this (`[[[…]]]` from a JSON body) are ignored, not walked. */
+const MAX_ARRAY_DEPTH = 8;
+
 /**
  * Turns whatever a form parser produced into a clean string: arrays (repeated fields) are joined,
- * numbers kept, objects ignored, lone surrogates replaced, length capped.
+ * numbers kept, objects and arrays nested deeper than a few levels ignored, lone surrogates
+ * replaced, length capped.
  */
-export function toText(value: unknown, maxLength: number, separator = '\n'): string | undefined {
+export function toText(value: unknown, maxLength: number, separator = '\n', depth = 0): string | undefined {
   let text: string | undefined;
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' || typeof value === 'bigint')
     text = Number.isFinite(Number(value)) ? String(value) : undefined;
   else if (typeof value === 'boolean') text = String(value);
   else if (Array.isArray(value)) {
+    if (depth >= MAX_ARRAY_DEPTH) return undefined;
     const parts: string[] = [];
     let length = 0;
     for (const item of value.slice(0, LIMITS.formFields)) {
-      const part = toText(item, maxLength, separator);
+      const part = toText(item, maxLength, separator, depth + 1);
       if (part === undefined || part === '') continue;
       parts.push(part);
       length += part.length + separator.length;

@@ -2,6 +2,7 @@ import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js'
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
+import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
@@ -167,7 +168,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       response = parseCheckResponse(body);
       if (method === 'check_bot') botAnswer = readBotAnswer(body);
     } catch (error) {
-      const checkError = asCheckError(error, method);
+      // A custom fetch may quote the request it failed to send, key included.
+      const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
       report(checkError);
       const decision = failDecision(resolved, signals.jsProven);
       return applyStartTokenPolicy(
@@ -192,8 +194,12 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       decision,
       verified: true,
       basis: 'cleantalk',
-      codes: response.codes,
-      reason: decision === 'allow' ? '' : displayReason(response.comment) || defaultReason(decision),
+      // An answer that echoes the request must not carry the key on to the visitor or a log.
+      codes: response.codes.map((code) => redactText(code, resolved.authKey)),
+      reason:
+        decision === 'allow'
+          ? ''
+          : redactText(displayReason(response.comment), resolved.authKey) || defaultReason(decision),
       inactive: response.inactive,
       flags: pickFlags(response),
       durationMs: elapsed(),

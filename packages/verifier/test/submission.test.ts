@@ -48,6 +48,15 @@ describe('toText', () => {
     expect(toText('x'.repeat(5_000_000), 100_000)?.length).toBe(100_000);
   });
 
+  it('ignores arrays nested thousands deep instead of overflowing the stack', () => {
+    // Found by the property tests: relevance.approvedMessages nested 3977 arrays deep threw a RangeError.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(toText(deep, 100)).toBe('');
+    expect(toText(['a', deep, 'b'], 100)).toBe('a\nb');
+    expect(toText([[['kept']]], 100)).toBe('kept');
+  });
+
   it('takes the first usable value of a repeated single field', () => {
     expect(toSingleText(['', ' a@example.com ', 'b@example.com'], 100)).toBe('a@example.com');
   });

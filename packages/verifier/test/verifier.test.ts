@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import {
   ConnectionError,
@@ -167,6 +168,35 @@ describe('licence errors', () => {
   });
 });
 
+describe('an answer or a transport error that quotes the key', () => {
+  it('keeps the key out of the verdict and the log when a custom fetch quotes the request it failed to send', async () => {
+    // Found by the property tests: `throw new Error(\`request failed: ${init.body}\`)` put the key in verdict.error.
+    const { verifier: v, logger } = verifier({
+      fetch: async (_url, init) => {
+        throw new Error(`request failed: ${String(init?.body)}`, { cause: new Error(String(init?.body)) });
+      },
+    });
+    const verdict = await v.checkMessage(person());
+    expect(verdict).toMatchObject({ verified: false, basis: 'failure' });
+    expect(inspect(verdict, { depth: Infinity })).not.toContain(KEY);
+    expect(inspect(logger.warn.mock.calls, { depth: Infinity })).not.toContain(KEY);
+    expect(verdict.error?.message).toContain('[redacted]');
+  });
+
+  it('keeps the key out of the reason and codes when CleanTalk echoes it', async () => {
+    // Found by the property tests: {"allow":0,"codes":"FORBIDDEN <key>"} put the key in verdict.codes.
+    const { verifier: v } = verifier({
+      fetch: async () =>
+        new Response(
+          JSON.stringify({ allow: 0, codes: `FORBIDDEN ${KEY}`, comment: `*** Bad key ${KEY} ***` }),
+        ),
+    });
+    const verdict = await v.checkMessage(person());
+    expect(verdict).toMatchObject({ decision: 'block', codes: ['FORBIDDEN', '[redacted]'] });
+    expect(verdict.reason).toBe('Bad key [redacted]');
+  });
+});
+
 describe('faults, for every fail mode', () => {
   const faults = [
     ['no answer', { drop: 'hang' }, TimeoutError],
@@ -278,6 +308,14 @@ describe('hostile input', () => {
   it('repairs invalid UTF-16 so the JSON on the wire is valid', async () => {
     await verifier().verifier.checkMessage(person({ message: 'half a pair: \ud83d and on' }));
     expect(lastBody('check_message').message).toBe('half a pair: \ufffd and on');
+  });
+
+  it('answers a verdict for a message nested 100 000 arrays deep, as a JSON body can carry', async () => {
+    let message: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) message = [message];
+    const verdict = await verifier().verifier.checkMessage(person({ message }));
+    expect(verdict.verified).toBe(true);
+    expect(lastBody('check_message')).not.toHaveProperty('message');
   });
 
   it('treats __proto__ keys in a body as plain data', async () => {
