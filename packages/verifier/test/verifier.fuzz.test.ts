@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   deepValue,
+  FUZZ_TIMEOUT,
   hostileForm,
   hostileHeaders,
   hostileString,
@@ -115,59 +116,67 @@ function allowingFetch(bodies: unknown[]): typeof fetch {
 }
 
 describe('every submission gets a verdict', () => {
-  it('resolves any submission object to a well-formed verdict, or rejects an unusable ip with SubmissionError', async () => {
-    await fc.assert(
-      fc.asyncProperty(method, taggedIp, submission, async (name, { ip, valid }, fields) => {
-        const { lines, logger } = recordingLogger();
-        const bodies: unknown[] = [];
-        const verifier = createVerifier({
-          authKey: KEY,
-          fetch: allowingFetch(bodies),
-          logger,
-          timeoutMs: 1000,
-        });
-        const outcome = await settle(verifier[name]({ ...fields, ip } as Submission));
-        if ('thrown' in outcome) {
-          if (valid || !(outcome.thrown instanceof SubmissionError)) throw outcome.thrown;
-          expect((outcome.thrown as SubmissionError).field).toBe('ip');
-          expectNoKey(String(outcome.thrown), lines);
-          return;
-        }
-        expectWellFormed(outcome.verdict, lines);
-        if (outcome.verdict.basis === 'cleantalk') {
-          // What reached CleanTalk was one JSON object carrying the key, and only there.
-          expect(bodies).toHaveLength(1);
-          expect((bodies[0] as { auth_key: unknown }).auth_key).toBe(KEY);
-        }
-      }),
-      runs(100),
-    );
-  });
+  it(
+    'resolves any submission object to a well-formed verdict, or rejects an unusable ip with SubmissionError',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(method, taggedIp, submission, async (name, { ip, valid }, fields) => {
+          const { lines, logger } = recordingLogger();
+          const bodies: unknown[] = [];
+          const verifier = createVerifier({
+            authKey: KEY,
+            fetch: allowingFetch(bodies),
+            logger,
+            timeoutMs: 1000,
+          });
+          const outcome = await settle(verifier[name]({ ...fields, ip } as Submission));
+          if ('thrown' in outcome) {
+            if (valid || !(outcome.thrown instanceof SubmissionError)) throw outcome.thrown;
+            expect((outcome.thrown as SubmissionError).field).toBe('ip');
+            expectNoKey(String(outcome.thrown), lines);
+            return;
+          }
+          expectWellFormed(outcome.verdict, lines);
+          if (outcome.verdict.basis === 'cleantalk') {
+            // What reached CleanTalk was one JSON object carrying the key, and only there.
+            expect(bodies).toHaveLength(1);
+            expect((bodies[0] as { auth_key: unknown }).auth_key).toBe(KEY);
+          }
+        }),
+        runs(100),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it('rejects a submission that is not an object with the documented TypeError', async () => {
-    const verifier = createVerifier({
-      authKey: KEY,
-      fetch: allowingFetch([]),
-      logger: recordingLogger().logger,
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        method,
-        fc.oneof(
-          fc.constant(null),
-          fc.constant(undefined),
-          fc.string(),
-          fc.double(),
-          fc.boolean(),
-          fc.bigInt(),
+  it(
+    'rejects a submission that is not an object with the documented TypeError',
+    async () => {
+      const verifier = createVerifier({
+        authKey: KEY,
+        fetch: allowingFetch([]),
+        logger: recordingLogger().logger,
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          method,
+          fc.oneof(
+            fc.constant(null),
+            fc.constant(undefined),
+            fc.string(),
+            fc.double(),
+            fc.boolean(),
+            fc.bigInt(),
+          ),
+          async (name, value) => {
+            await expect(verifier[name](value as never)).rejects.toThrow(TypeError);
+          },
         ),
-        async (name, value) => {
-          await expect(verifier[name](value as never)).rejects.toThrow(TypeError);
-        },
-      ),
-      runs(30),
-    );
-  });
+        runs(30),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 });
 
 /** Text that sometimes carries the key, as a server echoing the request would. */
@@ -262,31 +271,35 @@ function stubFetch(behaviour: Behaviour): typeof fetch {
 }
 
 describe('every CleanTalk answer gets a verdict', () => {
-  it('resolves to a well-formed verdict, free of the key, whatever the transport answers', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        method,
-        transport,
-        fc.constantFrom<FailMode>('review', 'allow', 'block', 'allow-if-js'),
-        async (name, behaviour, failMode) => {
-          const { lines, logger } = recordingLogger();
-          const options: CreateVerifierOptions = {
-            authKey: KEY,
-            fetch: stubFetch(behaviour),
-            logger,
-            failMode,
-            timeoutMs: 1000,
-          };
-          const verdict = await createVerifier(options)[name]({
-            ip: '203.0.113.7',
-            email: 'ann@example.com',
-            message: 'Hello',
-          });
-          expectWellFormed(verdict, lines);
-          if (!verdict.verified) expect(verdict.error?.code).toMatch(/^CT_/);
-        },
-      ),
-      runs(250),
-    );
-  });
+  it(
+    'resolves to a well-formed verdict, free of the key, whatever the transport answers',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          method,
+          transport,
+          fc.constantFrom<FailMode>('review', 'allow', 'block', 'allow-if-js'),
+          async (name, behaviour, failMode) => {
+            const { lines, logger } = recordingLogger();
+            const options: CreateVerifierOptions = {
+              authKey: KEY,
+              fetch: stubFetch(behaviour),
+              logger,
+              failMode,
+              timeoutMs: 1000,
+            };
+            const verdict = await createVerifier(options)[name]({
+              ip: '203.0.113.7',
+              email: 'ann@example.com',
+              message: 'Hello',
+            });
+            expectWellFormed(verdict, lines);
+            if (!verdict.verified) expect(verdict.error?.code).toMatch(/^CT_/);
+          },
+        ),
+        runs(250),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 });

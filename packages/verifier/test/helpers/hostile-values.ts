@@ -7,6 +7,9 @@ export const RUNS = Number(process.env.FUZZ_RUNS) || undefined;
 /** `numRuns` for a property: its own default, or `FUZZ_RUNS` when set. */
 export const runs = (numRuns: number): { numRuns: number } => ({ numRuns: RUNS ?? numRuns });
 
+/** The test timeout of a property: vitest's default, or ten minutes for a `FUZZ_RUNS` hunt. */
+export const FUZZ_TIMEOUT: number | undefined = RUNS ? 600_000 : undefined;
+
 /** Strings a visitor or a broken server can send: control characters, lone surrogates, markup, prototype names. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
