@@ -480,6 +480,15 @@ describe('Fastify plugin: hostile input gets a verdict or a clear 4xx, never a 5
         413,
       ],
       ['an empty body', { headers: FORM, payload: '' }, 'verdict'],
+      [
+        // Found by the property tests: this answered 500 (a RangeError from the stack).
+        'JSON with a message nested 30 000 arrays deep',
+        {
+          headers: { 'content-type': 'application/json' },
+          payload: `{"message":${'['.repeat(30_000)}"x"${']'.repeat(30_000)}}`,
+        },
+        'verdict',
+      ],
     ];
 
   for (const [name, request, expected] of cases) {
