@@ -49,9 +49,27 @@ export function parseJson(text: string): unknown {
 export function recordedBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;
   const json = parseJson(text);
-  if (json !== undefined) return json;
+  // JSON nested past what JSON.stringify can write back is kept as its text.
+  if (json !== undefined) return nestingDepth(json) > MAX_RECORDED_DEPTH ? text : json;
   if (contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) return formFields(text);
   return text;
+}
+
+/** The deepest JSON nesting the recorder keeps parsed (`GET /__devserver/requests` writes it back). */
+const MAX_RECORDED_DEPTH = 1_000;
+
+/** How deeply arrays and objects nest in a parsed JSON value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [item, depth] = entry;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_RECORDED_DEPTH) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** The fields of a form-encoded text; the last value wins for a repeated name. */

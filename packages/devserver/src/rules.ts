@@ -89,7 +89,16 @@ export function canonicalIp(value: string): string {
   const text = value.trim().toLowerCase();
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
   if (mapped?.[1] && isIP(mapped[1]) === 4) return mapped[1];
-  if (isIP(text) === 6) return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  if (isIP(text) === 6) {
+    // node:net takes a zone id (`fe80::1%eth0`) that the URL parser refuses: keep the zone as it is.
+    const zone = text.indexOf('%');
+    const address = zone < 0 ? text : text.slice(0, zone);
+    try {
+      return new URL(`http://[${address}]/`).hostname.slice(1, -1) + (zone < 0 ? '' : text.slice(zone));
+    } catch {
+      return text;
+    }
+  }
   return text;
 }
 

@@ -168,7 +168,11 @@ class RunningDevServer implements DevServer {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://devserver.invalid');
+    const url = requestUrl(request.url);
+    if (!url) {
+      request.resume();
+      return sendJson(response, 400, { error_message: 'Bad request target.', error_no: 400 });
+    }
     const path = url.pathname;
     const method = request.method ?? 'GET';
 
@@ -409,6 +413,18 @@ function summary(answer: Record<string, unknown>): string {
   return 'answered';
 }
 
+/**
+ * The URL of a request, or undefined when its target cannot be parsed (an absolute-form target
+ * with a bad host or port, e.g. `POST http://%zz/ HTTP/1.1`).
+ */
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://devserver.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The fields of a database API body: form-encoded as CleanTalk expects, or a JSON object. */
 function databaseFields(text: string): Record<string, string> {
   if (text.trim() === '') return {};
@@ -417,7 +433,9 @@ function databaseFields(text: string): Record<string, string> {
     const fields: Record<string, string> = {};
     for (const [name, value] of Object.entries(json)) {
       if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
-      else if (Array.isArray(value)) fields[name] = value.join(',');
+      else if (Array.isArray(value))
+        // Only the strings and numbers: joining nested arrays recurses as deep as they go.
+        fields[name] = value.filter((item) => typeof item === 'string' || typeof item === 'number').join(',');
     }
     return fields;
   }

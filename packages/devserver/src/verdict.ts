@@ -60,10 +60,18 @@ export function licenceComment(code: string): string {
   return LICENCE_COMMENTS[code] ?? LICENCE_COMMENTS.KEY_NOT_FOUND!;
 }
 
-function text(value: unknown): string {
+/** Past this depth, nested arrays and objects of a request field are ignored, not walked. */
+const MAX_TEXT_DEPTH = 32;
+
+function text(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return Object.values(value).map(text).join('\n');
+  if (typeof value === 'object') {
+    if (depth >= MAX_TEXT_DEPTH) return '';
+    return Object.values(value)
+      .map((item) => text(item, depth + 1))
+      .join('\n');
+  }
   return String(value);
 }
 

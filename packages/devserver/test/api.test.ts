@@ -217,6 +217,25 @@ describe('errors', () => {
     expect(response.headers.get('allow')).toBe('POST');
   });
 
+  it('answers a sender IP with a zone id instead of failing with 500', async () => {
+    // Found by the property tests: node:net takes `fe80::1%eth0` as IPv6, the URL parser does not.
+    expect(await callApi(server, message({ sender_ip: 'fe80::1%eth0' }))).toMatchObject({ allow: 1 });
+    expect(
+      await callApi(server, { ...message({ sender_ip: 'fe80::1%eth0' }), method_name: 'check_bot' }),
+    ).toMatchObject({ allow: 0, ip_frequency_24hour: 1 });
+  });
+
+  it('decides a message nested 100 000 arrays deep instead of failing with 500', async () => {
+    // Found by the property tests: `"message": [[[…]]]` overflowed the stack while reading it as text.
+    const body = JSON.stringify(message()).replace(
+      /"message":"[^"]*"/,
+      `"message":${'['.repeat(100_000)}"stop_word"${']'.repeat(100_000)}`,
+    );
+    const response = await fetch(server.apiUrl, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ allow: 1, codes: 'ALLOWED' });
+  });
+
   it('answers a body over the limit with 413 and keeps serving', async () => {
     const response = await fetch(server.apiUrl, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024 + 1) });
     expect(response.status).toBe(413);

@@ -95,6 +95,23 @@ describe('spam_check', () => {
     });
   });
 
+  it('checks an IPv6 address with a zone id instead of failing with 500', async () => {
+    // Found by the property tests: node:net takes `fe80::1%eth0` as IPv6, the URL parser does not.
+    const answer = await get({ method_name: 'spam_check', ...key, ip: 'fe80::1%eth0' });
+    expect(answer.data).toEqual({ 'fe80::1%eth0': expect.objectContaining({ appears: 0 }) });
+  });
+
+  it('ignores nested arrays in a JSON body instead of failing with 500', async () => {
+    // Found by the property tests: `"data": [[[…]]]` overflowed the stack when joined.
+    const url = new URL(server.databaseUrl);
+    url.searchParams.set('method_name', 'spam_check');
+    url.searchParams.set('auth_key', DEFAULT_AUTH_KEY);
+    const body = `{"data":["1.1.1.1",${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
+    const response = await fetch(url, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Answer).data).toEqual({ '1.1.1.1': expect.any(Object) });
+  });
+
   it('tells private addresses apart', async () => {
     const answer = await get({ method_name: 'spam_check', ...key, ip: '192.168.1.20' });
     expect(answer.data).toEqual({ '192.168.1.20': expect.objectContaining({ network_type: 'private' }) });

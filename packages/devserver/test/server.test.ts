@@ -41,6 +41,16 @@ describe('recording', () => {
     expect(server.lastRequest()?.methodName).toBeUndefined();
   });
 
+  it('records JSON nested too deep to write back as its text, so the request list still answers', async () => {
+    // Found by the property tests: after such a body, GET /__devserver/requests answered 500.
+    const body = `{"message":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    await fetch(server.apiUrl, { method: 'POST', body });
+    expect(server.lastRequest()?.body).toBe(body);
+    const listed = await fetch(`${server.url}/__devserver/requests`);
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject([{ body }]);
+  });
+
   it('finds the newest request of a given method and forgets all on clear', async () => {
     await callApi(server, message({ message: 'first' }));
     await callApi(server, { method_name: 'send_feedback', auth_key: DEFAULT_AUTH_KEY, feedback: '' });
@@ -165,6 +175,26 @@ describe('connections', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('answers an absolute-form target with a bad host with 400, not 500', async () => {
+    // Found by the property tests: `POST http://%zz/api2.0 HTTP/1.1` failed in the URL parser.
+    const port = Number(new URL(server.url).port);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end(
+          'POST http://%zz/api2.0 HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}',
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(await callApi(server, message())).toMatchObject({ allow: 1 });
   });
 
   it('answers a malformed HTTP request with 400 and keeps serving', async () => {
