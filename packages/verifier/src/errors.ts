@@ -1,3 +1,5 @@
+import { safeString } from './safe-string.js';
+
 /**
  * Every error this package creates extends {@link CtProtectedFormError}: a fixed `name`, a stable
  * `code` to branch on, and a message that says what was attempted. None of them ever carries the
@@ -117,7 +119,9 @@ function describeCause(cause: unknown): string {
     const code = (cause as { code?: unknown }).code;
     const inner = (cause as { cause?: { code?: unknown; message?: unknown } }).cause;
     const innerCode = typeof inner?.code === 'string' ? inner.code : undefined;
-    return [typeof code === 'string' ? code : innerCode, cause.message].filter(Boolean).join(' ');
+    const message = typeof cause.message === 'string' ? cause.message : '';
+    return [typeof code === 'string' ? code : innerCode, message].filter(Boolean).join(' ');
   }
-  return String(cause);
+  // A custom fetch may throw anything, even an object String() cannot convert.
+  return safeString(cause);
 }

@@ -1,4 +1,5 @@
 import { LicenceError, ResponseError } from './errors.js';
+import { safeString } from './safe-string.js';
 
 /** CleanTalk's answer to a check, with numbers coerced and codes split. */
 export interface CheckResponse {
@@ -43,7 +44,7 @@ export function parseCheckResponse(body: unknown): CheckResponse {
   if (typeof raw.error_message === 'string' && raw.allow === undefined) {
     throw new ResponseError(
       WHAT,
-      `error ${String(raw.error_no ?? '')} ${raw.error_message.slice(0, 200)}`.trim(),
+      `error ${safeString(raw.error_no ?? '')} ${raw.error_message.slice(0, 200)}`.trim(),
     );
   }
   const allow = toFlag(raw.allow);

@@ -57,6 +57,14 @@ describe('parseCheckResponse', () => {
     expect(() => parseCheckResponse(body)).toThrow(ResponseError);
   });
 
+  it('rejects an error answer whose error_no String() cannot convert as an unusable answer', () => {
+    // Found by the property tests: {"error_no":{"toString":false},"error_message":"x"} threw a TypeError,
+    // reported as a failed connection.
+    expect(() => parseCheckResponse({ error_no: { toString: false }, error_message: 'x' })).toThrow(
+      ResponseError,
+    );
+  });
+
   it('ignores an ill-formed request id', () => {
     expect(parseCheckResponse({ allow: 1, id: '<script>' }).id).toBeUndefined();
   });

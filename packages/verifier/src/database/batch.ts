@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { describe } from '../options.js';
+import { safeString } from '../safe-string.js';
 import { callDatabase, type DatabaseContext, RATE_LIMIT_ERROR } from './call.js';
 import { type ParsedRecord, parseRecord, type RecordType, recordKey } from './records.js';
 import { backoff, type ResolvedRetry, type RetryOptions, resolveRetry, whole } from './retry.js';
@@ -126,7 +127,7 @@ export async function runBatch<T extends object>(
   signal?.throwIfAborted();
 
   const results: RecordResult<T>[] = new Array(records.length);
-  const shown = records.map((record) => (typeof record === 'string' ? record : String(record)));
+  const shown = records.map((record) => (typeof record === 'string' ? record : safeString(record)));
   let done = 0;
   const publish = (batch: RecordResult<T>[]) => {
     done += batch.length;

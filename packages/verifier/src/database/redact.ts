@@ -1,3 +1,5 @@
+import { safeString } from '../safe-string.js';
+
 const REDACTED = '[redacted]';
 const QUERY_KEY = /(auth_key=)[^&\s"'<>]*/gi;
 
@@ -24,7 +26,7 @@ export function redactText(text: string, secret: string): string {
  * same error object when it is an `Error`, a new `Error` otherwise.
  */
 export function redactError<E>(error: E, secret: string): E | Error {
-  if (!(error instanceof Error)) return new Error(redactText(String(error), secret));
+  if (!(error instanceof Error)) return new Error(redactText(safeString(error), secret));
   scrub(error, secret, 0);
   return error;
 }
@@ -52,7 +54,7 @@ function scrub(error: Error, secret: string, depth: number): void {
 /** A plain `Error` standing for `cause`, with nothing but redacted text in it. */
 function safeCopy(cause: unknown, secret: string, depth: number): Error | undefined {
   if (cause === undefined || cause === null) return undefined;
-  if (!(cause instanceof Error)) return new Error(redactText(String(cause), secret));
+  if (!(cause instanceof Error)) return new Error(redactText(safeString(cause), secret));
   const copy = new Error(redactText(cause.message, secret));
   copy.name = cause.name;
   copy.stack = `${copy.name}: ${copy.message}`;

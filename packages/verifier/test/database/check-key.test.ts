@@ -43,6 +43,16 @@ describe('checkKey', () => {
     await expect(checkKey(KEY)).rejects.toBeInstanceOf(ResponseError);
   });
 
+  it('rejects with a ConnectionError when a custom fetch throws what String() cannot convert', async () => {
+    // Found by the property tests: a fetch throwing [Object.create(null)] made checkKey reject with a TypeError.
+    for (const thrown of [Object.create(null), [Object.create(null)], { toString: 1 }]) {
+      const rejection = checkKey(KEY, async () => {
+        throw thrown;
+      });
+      await expect(rejection).rejects.toThrow(ConnectionError);
+    }
+  });
+
   it('rejects an unreachable API with a ConnectionError that does not carry the key', async () => {
     const error = await checkKey('unreachable-secret-key', async (input) => {
       throw new TypeError(`fetch failed: ${String(input)}`);

@@ -117,6 +117,15 @@ describe('spamCheck', () => {
     await expect(verifier().spamCheck(['a@example.com'], { chunkSize: 1001 })).rejects.toThrow(OptionsError);
   });
 
+  it('reports a record String() cannot convert as invalid instead of throwing', async () => {
+    // Found by the property tests: spamCheck([Object.create(null)]) threw a TypeError.
+    const report = await verifier().spamCheck([Object.create(null), 'ann@example.com'] as never);
+    expect(report.results.map((result) => [result.status, result.record])).toEqual([
+      ['invalid', '[object Object]'],
+      ['ok', 'ann@example.com'],
+    ]);
+  });
+
   it('reports malformed records without sending them and asks duplicates once', async () => {
     const report = await verifier().spamCheck([
       'not an email',
