@@ -75,6 +75,12 @@ function text(value: unknown, depth = 0): string {
   return String(value);
 }
 
+/** A number, or a numeric string (`"2"`); NaN for anything else, objects included. */
+function numeric(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+}
+
 function isOne(value: unknown): boolean {
   return value === 1 || value === '1' || value === true;
 }
@@ -154,8 +160,7 @@ export function decide(method: string, body: Record<string, unknown>, context: V
     if (!isOne(body.js_on)) {
       return deny('JS_DISABLED', '*** Forbidden. Please enable JavaScript. ***', { js_disabled: 1 });
     }
-    const submitTime =
-      body.submit_time === '' || body.submit_time === null ? Number.NaN : Number(body.submit_time);
+    const submitTime = numeric(body.submit_time);
     if (Number.isFinite(submitTime) && submitTime < 3) {
       return deny('FAST_SUBMIT', '*** Forbidden. The form was submitted too quickly. ***', {
         fast_submit: 1,

@@ -225,6 +225,14 @@ describe('errors', () => {
     ).toMatchObject({ allow: 0, ip_frequency_24hour: 1 });
   });
 
+  it('ignores a submit_time that is not a number or numeric text instead of failing with 500', async () => {
+    // Found by the property tests: `"submit_time": {"toString": null}` threw in Number().
+    for (const submit_time of [{ toString: null }, [{ toString: 1 }], true]) {
+      expect(await callApi(server, message({ submit_time }))).toMatchObject({ allow: 1, codes: 'ALLOWED' });
+    }
+    expect(await callApi(server, message({ submit_time: ' 2 ' }))).toMatchObject({ codes: 'FAST_SUBMIT' });
+  });
+
   it('decides a message nested 100 000 arrays deep instead of failing with 500', async () => {
     // Found by the property tests: `"message": [[[…]]]` overflowed the stack while reading it as text.
     const body = JSON.stringify(message()).replace(

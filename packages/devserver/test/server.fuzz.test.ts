@@ -81,6 +81,12 @@ const OTHER_PATHS = [
 /** Values that have broken request handlers: IPs with zone ids, prototype names, deep JSON, anything. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
+  // What JSON.parse gives for objects keyed like Object.prototype's members.
+  fc.anything({
+    key: fc.constantFrom('__proto__', 'toString', 'valueOf', 'constructor', 'length', '0'),
+    values: [fc.string(), fc.integer(), fc.boolean(), fc.constant(null)],
+    maxDepth: 2,
+  }),
   fc.constantFrom(
     'fe80::1%eth0',
     '::ffff:999.1.1.1',
@@ -105,19 +111,27 @@ const hostileText = hostile.map((value) => (typeof value === 'string' ? value : 
 /** A real-time API body: the usual fields, each any value. */
 const apiFields = fc.record(
   {
+    // Mostly a real method and the accepted key, so the rules behind them are reached.
     method_name: fc.oneof(
-      fc.constantFrom('check_message', 'check_newuser', 'check_bot', 'send_feedback', 'spam_check', ''),
-      hostile,
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom('check_message', 'check_newuser', 'check_bot', 'send_feedback'),
+      },
+      { weight: 1, arbitrary: fc.oneof(fc.constantFrom('spam_check', ''), hostile) },
     ),
     auth_key: fc.oneof(
-      fc.constantFrom(DEFAULT_AUTH_KEY, 'ct-devserver-trial-expired', 'ct-devserver-disabled', '__proto__'),
-      hostile,
+      { weight: 3, arbitrary: fc.constant(DEFAULT_AUTH_KEY) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(fc.constantFrom('ct-devserver-trial-expired', 'ct-devserver-disabled'), hostile),
+      },
     ),
     sender_ip: hostile,
     sender_email: hostile,
     message: hostile,
     event_token: hostile,
-    js_on: hostile,
+    // Mostly 1, so the timing rule that reads submit_time is reached.
+    js_on: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: hostile }),
     submit_time: hostile,
     feedback: hostile,
   },
@@ -141,7 +155,10 @@ const dbFields = fc.record(
 
 /** A body and the content type it claims, kept printable for the counterexample. */
 const body = fc.oneof(
-  apiFields.map((fields) => ({ text: JSON.stringify(fields), type: 'application/json' })),
+  {
+    weight: 3,
+    arbitrary: apiFields.map((fields) => ({ text: JSON.stringify(fields), type: 'application/json' })),
+  },
   dbFields.map((fields) => ({
     text: new URLSearchParams(fields).toString(),
     type: 'application/x-www-form-urlencoded',
