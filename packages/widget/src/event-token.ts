@@ -1,8 +1,8 @@
-import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
+import { DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
 import { isOwnField } from './hidden-fields.js';
 
-const isToken = (value: unknown): value is string =>
-  typeof value === 'string' && value.length === EVENT_TOKEN_LENGTH;
+/** A token as the verifier accepts it: `EVENT_TOKEN_LENGTH` (64) URL-safe characters, nothing else. */
+const isToken = (value: unknown): value is string => typeof value === 'string' && /^[\w-]{64}$/.test(value);
 
 /**
  * The bot detector's current event token: from one of its inputs in the document (ours are
