@@ -43,6 +43,9 @@ const INTERACTIONS = ['focusin', 'pointerdown', 'input'] as const;
  * about the form.
  */
 export function protectForm(form: HTMLFormElement, source: FieldSource): FormProtector {
+  // Through the prototypes: a control named "addEventListener" or "requestSubmit" shadows the form's.
+  const listen = EventTarget.prototype.addEventListener.bind(form) as HTMLFormElement['addEventListener'];
+  const requestSubmit = HTMLFormElement.prototype.requestSubmit.bind(form);
   const abort = new AbortController();
   const options = { capture: true, signal: abort.signal };
   let written = false;
@@ -54,8 +57,8 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
     writeFields(form, fields, source.honeypot);
   };
   const firstUse = () => written || write();
-  for (const type of INTERACTIONS) form.addEventListener(type, firstUse, { ...options, passive: true });
-  form.addEventListener(
+  for (const type of INTERACTIONS) listen(type, firstUse, { ...options, passive: true });
+  listen(
     'submit',
     (event) => {
       const { pending } = source;
@@ -67,10 +70,10 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
       const resubmit = () => {
         resubmitting = true;
         try {
-          form.requestSubmit(event.submitter);
+          requestSubmit(event.submitter);
         } catch {
           // The submitter left the form meanwhile: submit without it rather than not at all.
-          form.requestSubmit();
+          requestSubmit();
         } finally {
           resubmitting = false;
         }
@@ -84,7 +87,7 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
   );
   // `new FormData(form)` (and every native submission) fires `formdata`: fresh values go into the
   // data set even when code serialises a form nobody has used, without a submit event.
-  form.addEventListener(
+  listen(
     'formdata',
     ({ formData }) => {
       for (const [name, value] of Object.entries(source.getFields())) {

@@ -7,6 +7,13 @@ const own = new WeakSet<Element>();
 /** Whether `element` is an input this package added. */
 export const isOwnField = (element: Element): boolean => own.has(element);
 
+/**
+ * The form's controls. Read through the prototype: in browsers a control named (or with the id)
+ * `elements` shadows `form.elements`, as any control shadows the form member it is named after.
+ */
+export const controlsOf = (form: HTMLFormElement): HTMLFormControlsCollection =>
+  Reflect.get(HTMLFormElement.prototype, 'elements', form);
+
 /** A new hidden input of ours. */
 function createField(name: string): HTMLInputElement {
   const input = document.createElement('input');
@@ -24,9 +31,10 @@ function createField(name: string): HTMLInputElement {
  */
 export function writeFields(form: HTMLFormElement, fields: Record<string, string>, honeypot: boolean): void {
   const found = new Map<string, HTMLInputElement[]>();
-  for (const element of form.elements) {
-    const { name } = element as HTMLInputElement;
-    if (fields[name] != null || name === FIELDS.honeypot) {
+  for (const element of controlsOf(form)) {
+    const { name, type } = element as HTMLInputElement;
+    // A file input takes no value from script (setting one throws): ours goes beside it.
+    if (name === FIELDS.honeypot || (fields[name] != null && type !== 'file')) {
       found.set(name, [...(found.get(name) ?? []), element as HTMLInputElement]);
     }
   }
@@ -41,10 +49,10 @@ export function writeFields(form: HTMLFormElement, fields: Record<string, string
   const traps = found.get(FIELDS.honeypot) ?? [];
   if (!honeypot) for (const trap of traps) if (own.has(trap)) trap.remove();
   if (honeypot && !traps[0]) added.append(asHoneypot(createField(FIELDS.honeypot)));
-  form.append(added);
+  Element.prototype.append.call(form, added);
 }
 
 /** Removes every input this package added to the form. */
 export function removeOwnFields(form: HTMLFormElement): void {
-  for (const element of [...form.elements]) if (own.has(element)) element.remove();
+  for (const element of [...controlsOf(form)]) if (own.has(element)) element.remove();
 }

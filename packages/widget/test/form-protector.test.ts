@@ -2,6 +2,7 @@ import { FIELDS } from '@ct-protected-form/fields';
 import { expect, test, vi } from 'vitest';
 import { type FieldSource, protectForm, SUBMIT_HOLD_MS } from '../src/form-protector.js';
 import { mount, serialise, token, use, value, values } from './helpers.js';
+import { clobber } from './hostile.js';
 
 const fields = (overrides: Record<string, string> = {}): Record<string, string> => ({
   [FIELDS.eventToken]: token(),
@@ -189,6 +190,27 @@ test('does not hold or repeat a submit that other code already cancelled', async
   form.requestSubmit();
   await new Promise((resolve) => setTimeout(resolve, 10));
   expect(seen).toHaveLength(1);
+});
+
+test('controls named "addEventListener" and "requestSubmit", which shadow the form\'s in browsers, break nothing', async () => {
+  const form = mount(
+    '<form><input name="addEventListener"><input name="requestSubmit"><button name="go" value="post">Post</button></form>',
+  );
+  clobber(form);
+  const current = {
+    getFields: () => fields(),
+    honeypot: false,
+    pending: Promise.resolve() as Promise<void> | undefined,
+  };
+  protectForm(form, current);
+  const seen: string[] = [];
+  EventTarget.prototype.addEventListener.call(form, 'submit', (event) => {
+    event.preventDefault();
+    seen.push(value(form, FIELDS.startedAt));
+  });
+  HTMLFormElement.prototype.requestSubmit.call(form, form.querySelector('button'));
+  current.pending = undefined;
+  await vi.waitFor(() => expect(seen).toEqual(['1700000000000']));
 });
 
 test('disconnect removes the fields it added and stops refreshing them', () => {

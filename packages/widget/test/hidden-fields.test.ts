@@ -2,6 +2,7 @@ import { FIELDS } from '@ct-protected-form/fields';
 import { describe, expect, test, vi } from 'vitest';
 import { isOwnField, removeOwnFields, writeFields } from '../src/hidden-fields.js';
 import { mount, token, value, values } from './helpers.js';
+import { clobber } from './hostile.js';
 
 const names = (form: HTMLFormElement) =>
   [...form.elements].map((element) => (element as HTMLInputElement).name);
@@ -29,9 +30,9 @@ describe('writeFields', () => {
 
   test('adds all missing inputs in one DOM mutation', () => {
     const form = mount('<form></form>');
-    const append = vi.spyOn(form, 'append');
+    const append = vi.spyOn(Element.prototype, 'append');
     writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.jsProof]: 'a', [FIELDS.pageUrl]: 'u' }, true);
-    expect(append).toHaveBeenCalledOnce();
+    expect(append.mock.contexts.filter((target) => target === form)).toHaveLength(1);
     expect(form.elements.length).toBe(4);
   });
 
@@ -85,6 +86,23 @@ describe('writeFields', () => {
     writeFields(authored, {}, false);
     expect(authored.elements.length).toBe(1);
   });
+});
+
+test('a control named "elements", which shadows form.elements in browsers, is no obstacle', () => {
+  const form = mount('<form><input name="elements" value="e"></form>');
+  clobber(form);
+  expect(form.elements).toBeInstanceOf(HTMLInputElement);
+  writeFields(form, { [FIELDS.startedAt]: '1' }, true);
+  expect(form.querySelector<HTMLInputElement>(`[name="${FIELDS.startedAt}"]`)?.value).toBe('1');
+  removeOwnFields(form);
+  expect(form.innerHTML).toBe('<input name="elements" value="e">');
+});
+
+test('an <input type="file" name="ct_js"> is left alone and ours goes beside it, instead of throwing', () => {
+  const form = mount(`<form><input type="file" name="${FIELDS.jsProof}"></form>`);
+  writeFields(form, { [FIELDS.jsProof]: 'proof' }, false);
+  expect(values(form, FIELDS.jsProof)).toEqual(['', 'proof']);
+  expect((form.elements[1] as HTMLInputElement).type).toBe('hidden');
 });
 
 test('removeOwnFields removes only the inputs this package added', () => {

@@ -60,6 +60,31 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(all(fields, FIELDS.honeypot), []);
   });
 
+  it('controls named like members of the form ("elements", "addEventListener"…) or a file input named ct_js break nothing', async () => {
+    const { received } = sink();
+    const element = await render(
+      'no-detector start-token-url="/ct/start-token?delay=300"',
+      `<form method="post" action="/echo" target="sink" enctype="multipart/form-data">
+        <input name="elements" value="e"><input name="append" value="a"><input name="addEventListener" value="l">
+        <input name="r" id="requestSubmit" value="r"><input type="file" name="${FIELDS.jsProof}">
+        <button name="go" value="1">Send</button></form>`,
+    );
+    const form = element.querySelector('form');
+    ok(form.elements instanceof HTMLInputElement, 'the browser lets the input shadow form.elements');
+    form.querySelector('input').focus();
+    // Held while the start token is on its way, then submitted again with requestSubmit().
+    form.querySelector('button').click();
+    const fields = await received();
+    equal(
+      ['elements', 'append', 'addEventListener', 'r', 'go'].map((name) => one(fields, name)),
+      ['e', 'a', 'l', 'r', '1'],
+    );
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    ok(one(fields, FIELDS.startToken).startsWith('start-'), 'the start token');
+    element.remove();
+    equal(form.querySelectorAll('input[type="hidden"]').length, 0, 'disconnecting removes our inputs');
+  });
+
   it('writes no field before the form is used, then all of them at the first focus', async () => {
     const element = await render('no-detector', COMMENT);
     const form = element.querySelector('form');
