@@ -22,7 +22,8 @@ export interface AutoProtectOptions extends ProtectionOptions {
 export function autoProtect(options: AutoProtectOptions = {}): Protection {
   let selector = options.selector || 'form';
   try {
-    document.querySelector(selector);
+    // Checked with the call that picks the forms: a DOM may parse lazily what querySelector need not.
+    document.createElement('form').matches(selector);
   } catch {
     reportError(
       document,
@@ -31,14 +32,16 @@ export function autoProtect(options: AutoProtectOptions = {}): Protection {
     );
     selector = 'form';
   }
+  // Through the prototype: a control named like one of these methods shadows the form's own.
+  const { closest, getAttribute, matches } = Element.prototype;
   const protection = createProtection(document);
   protection.connect(options, document, () =>
     [...document.forms].filter(
       // The attribute, not `form.method`, which an input named "method" would shadow.
       (form) =>
-        form.getAttribute('method')?.toLowerCase() === 'post' &&
-        form.matches(selector) &&
-        !form.closest(TAG_NAME),
+        getAttribute.call(form, 'method')?.toLowerCase() === 'post' &&
+        matches.call(form, selector) &&
+        !closest.call(form, TAG_NAME),
     ),
   );
   return protection;

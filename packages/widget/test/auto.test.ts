@@ -71,6 +71,21 @@ test('an invalid selector warns, fires ct-error on document and falls back to al
   expect(protectedIds()).toEqual(['a']);
 });
 
+test('"form," is refused by the same matches() call that picks the forms, so auto mode cannot throw', () => {
+  // happy-dom's querySelector, unlike its matches(), takes this string once it has seen it.
+  try {
+    document.querySelector('form,');
+  } catch {
+    // Expected: it is no selector.
+  }
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  const errors = record(document, 'ct-error');
+  document.body.innerHTML = '<form id="a" method="post"></form>';
+  auto({ selector: 'form,' });
+  expect(errors).toHaveLength(1);
+  expect(protectedIds()).toEqual(['a']);
+});
+
 test('fires its events on document', async () => {
   const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
   localStorage.setItem('bot_detector_event_token', JSON.stringify({ value: 'x'.repeat(64) }));

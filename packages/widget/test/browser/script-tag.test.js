@@ -103,6 +103,23 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.honeypot}"]`).length, 2);
   });
 
+  it('protects a POST form whose controls shadow its getAttribute, matches and closest', async () => {
+    const frame = await page(`<!doctype html><form method="post" action="/echo">
+      <input name="getAttribute" value="g"><input name="matches" value="m"><input name="closest" value="c">
+      <button id="go">Send</button></form>${tag('data-auto data-no-detector')}`);
+    const doc = frame.contentDocument;
+    ok(typeof doc.forms[0].getAttribute !== 'function', 'the browser lets the input shadow getAttribute');
+    const arrived = next(frame, 'load');
+    doc.getElementById('go').click();
+    await arrived;
+    const fields = JSON.parse(frame.contentDocument.body.textContent);
+    equal(
+      ['getAttribute', 'matches', 'closest'].map((name) => one(fields, name)),
+      ['g', 'm', 'c'],
+    );
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+  });
+
   it('protects forms the page adds later, like a contact form in a popup', async () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-detector-src="${detector('popup')}"`) }),
