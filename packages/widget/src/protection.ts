@@ -89,6 +89,8 @@ export function createProtection(target: EventTarget): Protection {
   let observer: MutationObserver | undefined;
   let active: AbortSignal | undefined;
   let consented = false;
+  /** The option values last configured, by attribute name. */
+  let reported: Record<string, unknown> = {};
   let resolveReady!: () => void;
 
   /** Brings every form up to date, reading the token and the clock once for all of them. */
@@ -209,31 +211,36 @@ export function createProtection(target: EventTarget): Protection {
     },
 
     configure(options) {
+      // Each bad value is reported once, when it is set: not again when another option changes.
       const invalid = (name: string, value: unknown) =>
+        value !== reported[name] &&
         reportError(target, 'CT_INVALID_OPTION', `ct-protected-form: ignored invalid ${name}="${value}"`);
       const httpUrl = (name: string, value: string | null | undefined) => {
         if (value == null) return null;
         try {
+          // A blank URL would resolve to the page itself.
           const url = new URL(value, document.baseURI);
-          if (/^https?:$/.test(url.protocol)) return url.href;
+          if (value.trim() && /^https?:$/.test(url.protocol)) return url.href;
         } catch {
           // Reported below.
         }
         return invalid(name, value) || null;
       };
-      const { consent } = options;
+      const { consent, detectorSrc, startTokenUrl } = options;
       const startToken = options.startToken ?? '';
       if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
       if (startToken !== settings.startToken) self.startToken = startToken;
+      const src = httpUrl('detector-src', detectorSrc ?? DEFAULT_DETECTOR_SRC);
       settings = {
-        src: options.noDetector ? null : httpUrl('detector-src', options.detectorSrc ?? DEFAULT_DETECTOR_SRC),
+        src: options.noDetector ? null : src,
         nonce: options.nonce,
         integrity: options.integrity,
         honeypot: options.honeypot,
         startToken,
-        startTokenUrl: httpUrl('start-token-url', options.startTokenUrl),
+        startTokenUrl: httpUrl('start-token-url', startTokenUrl),
       };
+      reported = { consent, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
       activate();
       writeAll();
     },

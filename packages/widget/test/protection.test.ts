@@ -206,7 +206,7 @@ describe('detector', () => {
     expect(value(form, FIELDS.eventToken)).toBe(token('c'));
   });
 
-  test.each(['javascript:alert(1)', 'http://[bad', 'data:text/javascript,1'])(
+  test.each(['javascript:alert(1)', 'http://[bad', 'data:text/javascript,1', '', ' '])(
     'a detector-src of %s warns, fires ct-error and loads nothing',
     async (src) => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -218,6 +218,17 @@ describe('detector', () => {
       expect(warn.mock.calls[0]?.[0]).toContain(`detector-src="${src}"`);
     },
   );
+});
+
+test('a bad detector-src (javascript:alert(1)) is reported with no-detector too, not first when no-detector goes', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  mount('<form></form>');
+  const { protection: created, errors } = connect({ noDetector: true, detectorSrc: 'javascript:alert(1)' });
+  expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
+  created.configure({ detectorSrc: 'javascript:alert(1)' });
+  expect(errors).toHaveLength(1);
+  expect(warn).toHaveBeenCalledOnce();
+  expect(scripts()).toHaveLength(0);
 });
 
 describe('consent', () => {
@@ -268,6 +279,18 @@ describe('consent', () => {
     mount('<form></form>');
     connect({ consent: 'pending' });
     expect(scripts()).toHaveLength(1);
+  });
+
+  test('consent="yes" is reported once, not again each time another option changes', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    mount('<form></form>');
+    const { protection: created, errors } = connect({ consent: 'yes', noDetector: true });
+    created.configure({ consent: 'yes', noDetector: true, honeypot: true });
+    created.configure({ consent: 'yes', noDetector: true, startToken: 't' });
+    expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
+    expect(warn).toHaveBeenCalledOnce();
+    created.configure({ consent: 'no', noDetector: true });
+    expect(errors).toHaveLength(2);
   });
 
   test('an unknown consent value warns, fires ct-error and counts as pending', () => {
@@ -377,6 +400,15 @@ describe('start token', () => {
     answerFirst(Response.json({ token: 'first' }));
     await flush();
     expect(value(form, FIELDS.startToken)).toBe('second');
+  });
+
+  test('a blank start-token-url (" ") warns and fetches nothing, instead of fetching the page itself', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const fetch = startTokens('x');
+    mount('<form></form>');
+    const { errors } = connect({ noDetector: true, startTokenUrl: ' ' });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
   });
 
   test('an invalid start-token-url warns and fetches nothing', () => {
