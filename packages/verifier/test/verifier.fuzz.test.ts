@@ -313,3 +313,43 @@ describe('every CleanTalk answer gets a verdict', () => {
     FUZZ_TIMEOUT,
   );
 });
+
+describe('every check ends', () => {
+  it(
+    'resolves with a timeout verdict when the transport or the start-token check never answers',
+    async () => {
+      const never = new Promise<never>(() => {});
+      await fc.assert(
+        fc.asyncProperty(
+          method,
+          fc.constantFrom('no-answer', 'no-body-end', 'no-token-answer'),
+          fc.integer({ min: 5, max: 40 }),
+          async (name, stall, timeoutMs) => {
+            const { lines, logger } = recordingLogger();
+            const stalled: typeof fetch = async () => {
+              if (stall === 'no-answer') return never;
+              if (stall === 'no-token-answer') return new Response('{"allow":1}');
+              // Headers arrive, the body never ends.
+              return new Response(new ReadableStream({ pull: () => never }));
+            };
+            const verdict = await createVerifier({
+              authKey: KEY,
+              fetch: stalled,
+              logger,
+              timeoutMs,
+              startTokens: {
+                verify: () =>
+                  stall === 'no-token-answer' ? never : Promise.resolve({ ok: false, problem: 'malformed' }),
+              },
+            })[name]({ ip: '203.0.113.7', form: { ct_start_token: 'A'.repeat(76) } });
+            expectWellFormed(verdict, lines);
+            if (stall === 'no-token-answer') expect(verdict.startTime.problem).toBe('unavailable');
+            else expect(verdict.error?.code).toBe('CT_TIMEOUT');
+          },
+        ),
+        runs(15),
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
+});
