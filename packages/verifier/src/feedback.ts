@@ -1,3 +1,4 @@
+import { redactError } from './database/redact.js';
 import {
   ConnectionError,
   CtProtectedFormError,
@@ -127,10 +128,13 @@ export async function sendFeedback(
       result.sent += batch.length;
     } catch (error) {
       signal?.throwIfAborted();
-      result.error =
+      // A custom fetch may quote the request it failed to send, and CleanTalk may echo it: key included.
+      result.error = redactError(
         error instanceof CtProtectedFormError && error.name !== 'CtProtectedFormError'
           ? error
-          : new ConnectionError(WHAT, error);
+          : new ConnectionError(WHAT, error),
+        context.authKey,
+      ) as CtProtectedFormError;
       result.complete = false;
       break;
     }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   ConnectionError,
   createVerifier,
@@ -83,6 +84,24 @@ describe('sendFeedback', () => {
       },
     }).sendFeedback([{ requestId: id(7), spam: false }]);
     expect(result.error).toBeInstanceOf(ConnectionError);
+  });
+
+  it('keeps the key out of the error when a custom fetch quotes the request it failed to send', async () => {
+    // Found by the property tests: `throw new Error(\`request failed: ${init.body}\`)` put the key in result.error.
+    const result = await verifier({
+      fetch: async (_url, init) => {
+        throw new Error(`request failed: ${String(init?.body)}`);
+      },
+    }).sendFeedback([{ requestId: id(1), spam: false }]);
+    expect(result.error).toBeInstanceOf(ConnectionError);
+    expect(inspect(result, { depth: Infinity })).not.toContain(KEY);
+  });
+
+  it('keeps the key out of the error when CleanTalk echoes it', async () => {
+    const result = await verifier({
+      fetch: async () => Response.json({ error_message: `unknown key ${KEY}` }),
+    }).sendFeedback([{ requestId: id(1), spam: false }]);
+    expect(result.error?.message).toContain('unknown key [redacted]');
   });
 
   it('rejects with the reason when aborted', async () => {
