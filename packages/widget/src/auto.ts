@@ -32,11 +32,13 @@ export function autoProtect(options: AutoProtectOptions = {}): Protection {
     );
     selector = 'form';
   }
-  // Through the prototype: a control named like one of these methods shadows the form's own.
+  // Through the prototype: a control named like one of these methods shadows the form's own, and a
+  // form named "forms" or "querySelectorAll" shadows the document's.
   const { closest, getAttribute, matches } = Element.prototype;
+  const { querySelectorAll } = Document.prototype;
   const protection = createProtection(document);
   protection.connect(options, document, () =>
-    [...document.forms].filter(
+    [...(querySelectorAll.call(document, 'form') as NodeListOf<HTMLFormElement>)].filter(
       // The attribute, not `form.method`, which an input named "method" would shadow.
       (form) =>
         getAttribute.call(form, 'method')?.toLowerCase() === 'post' &&

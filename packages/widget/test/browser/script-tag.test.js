@@ -120,6 +120,23 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
   });
 
+  it('protects the forms of a page where a form named "forms" shadows document.forms', async () => {
+    const frame = await page(`<!doctype html><form name="forms" method="post" action="/echo">
+      <input name="q" value="x"><button id="go">Send</button></form>
+      <form name="querySelectorAll" method="post" action="/echo"></form>${tag('data-auto data-no-detector')}`);
+    const doc = frame.contentDocument;
+    ok(
+      !(doc.forms instanceof frame.contentWindow.HTMLCollection),
+      'the browser lets the form shadow document.forms',
+    );
+    const arrived = next(frame, 'load');
+    doc.getElementById('go').click();
+    await arrived;
+    const fields = JSON.parse(frame.contentDocument.body.textContent);
+    equal(one(fields, 'q'), 'x');
+    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+  });
+
   it('protects forms the page adds later, like a contact form in a popup', async () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-detector-src="${detector('popup')}"`) }),
