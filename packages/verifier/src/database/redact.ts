@@ -10,14 +10,25 @@ const QUERY_KEY = /(auth_key=)[^&\s"'<>]*/gi;
  */
 export function redactText(text: string, secret: string): string {
   let result = text.replace(QUERY_KEY, `$1${REDACTED}`);
-  for (const form of new Set([
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ k: secret }).toString().slice(2),
-  ])) {
-    if (form) result = result.split(form).join(REDACTED);
+  for (const form of secretForms(secret)) {
+    if (result.includes(form)) result = result.split(form).join(REDACTED);
   }
   return result;
+}
+
+/** The spellings of the key a text may hold, worked out once per key: checks redact on every answer. */
+let formsOf: { secret: string; forms: string[] } | undefined;
+function secretForms(secret: string): string[] {
+  if (formsOf?.secret !== secret) {
+    const forms = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ k: secret }).toString().slice(2),
+    ]);
+    forms.delete('');
+    formsOf = { secret, forms: [...forms] };
+  }
+  return formsOf.forms;
 }
 
 /**
