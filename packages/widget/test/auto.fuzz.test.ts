@@ -4,7 +4,7 @@ import { expect, test, vi } from 'vitest';
 import { autoProtect } from '../src/auto.js';
 import type { ProtectedFormErrorEvent } from '../src/events.js';
 import { record, serialise } from './helpers.js';
-import { hostileString } from './hostile.js';
+import { hostileString, runs } from './hostile.js';
 
 const selector: fc.Arbitrary<string> = fc.oneof(
   hostileString,
@@ -76,6 +76,6 @@ test('auto mode takes any data-auto selector: a bad one warns once and falls bac
         protection.disconnect();
       }
     }),
-    { numRuns: 200 },
+    { numRuns: runs(200) },
   );
 });

@@ -1,6 +1,9 @@
 import { FIELD_NAMES, FIELDS } from '@ct-protected-form/fields';
 import fc from 'fast-check';
 
+/** `numRuns` for a property: its own default, or `FUZZ_RUNS` when set (`FUZZ_RUNS=5000` for a longer hunt). */
+export const runs = (numRuns: number): number => Number(process.env.FUZZ_RUNS) || numRuns;
+
 /** Strings a page could put in an attribute: anything, plus the shapes that break URL and enum handling. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 40 }),

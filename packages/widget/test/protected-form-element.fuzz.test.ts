@@ -6,7 +6,7 @@ import type { ProtectedFormErrorEvent } from '../src/events.js';
 import { controlsOf, isOwnField } from '../src/hidden-fields.js';
 import type { ProtectedFormElement } from '../src/protected-form-element.js';
 import { flush, record, serialise, use } from './helpers.js';
-import { browserFormDataSet, clobber, controlSpec, createControl, hostileString } from './hostile.js';
+import { browserFormDataSet, clobber, controlSpec, createControl, hostileString, runs } from './hostile.js';
 
 // Loaded once up front, so that a start token fetched on demand arrives within a few ticks.
 beforeAll(() => import('../src/start-token.js'));
@@ -160,7 +160,7 @@ test('any attribute values, set in any order before and after connection, never 
         element.remove();
       },
     ),
-    { numRuns: 120 },
+    { numRuns: runs(120) },
   );
 });
 
@@ -214,6 +214,6 @@ test('whatever the form already holds, each contract field is sent once and disc
         expect(left.filter((node) => !original.includes(node) && node.closest('form') === form)).toEqual([]);
       },
     ),
-    { numRuns: 150 },
+    { numRuns: runs(150) },
   );
 });

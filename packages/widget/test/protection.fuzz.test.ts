@@ -2,7 +2,7 @@ import { FIELD_NAMES, FIELDS, isContractField } from '@ct-protected-form/fields'
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
 import { createProtection } from '../src/protection.js';
-import { browserFormDataSet, controlName, hostileString } from './hostile.js';
+import { browserFormDataSet, controlName, hostileString, runs } from './hostile.js';
 
 beforeAll(() => browserFormDataSet());
 
@@ -58,6 +58,6 @@ test('appendTo sets each contract field once on any body, leaves its other keys 
         expect(prototypes.map((prototype) => Reflect.ownKeys(prototype))).toEqual(shapes);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: runs(300) },
   );
 });
