@@ -148,7 +148,12 @@ const UNCLOSED = 'unclosed';
 function parseRecord(text: string, delimiter: string): string[] | string {
   if (!text.includes('"')) return text.split(delimiter);
   try {
-    const [record, ...more] = parse(text, { delimiter, relax_column_count: true }) as string[][];
+    // Lines are already split at \n and \r\n: a bare \r is text, as on the quote-free path.
+    const [record, ...more] = parse(text, {
+      delimiter,
+      record_delimiter: '\n',
+      relax_column_count: true,
+    }) as string[][];
     if (!record || more.length > 0) return 'not one record';
     return record;
   } catch (error) {

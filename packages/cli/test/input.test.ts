@@ -56,6 +56,15 @@ describe('readRecords', () => {
     ]);
   });
 
+  it('keeps a bare carriage return inside a field as text, quotes or not', () => {
+    const { records, malformed } = read('name,email,note\na\rb,a@example.com,"x"\nc\rd,c@example.com,y\n');
+    expect(malformed).toEqual([]);
+    expect(records).toEqual([
+      { line: 2, value: 'a@example.com' },
+      { line: 3, value: 'c@example.com' },
+    ]);
+  });
+
   it('asks for --column when no header is recognised', () => {
     expect(() => read('a,b\n1,2\n')).toThrow('choose the CSV column with --column (columns: "a", "b")');
   });
