@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -31,17 +31,33 @@ export class RowWriter {
     format: OutputFormat,
     columns: readonly string[],
     kept: readonly Row[] = [],
+    command?: string,
   ): RowWriter {
     // The kept rows go to a new file that then replaces the old one: a crash in between leaves
     // the previous output whole.
     const partial = `${path}.partial`;
-    const fd = openSync(partial, 'w');
-    const writer = new RowWriter(format, columns, { fd });
-    writer.#begin(kept);
-    closeSync(fd);
-    renameSync(partial, path);
-    const appended = new RowWriter(format, columns, { fd: openSync(path, 'a') });
-    appended.#rows = writer.#rows;
+    let rows = 0;
+    let fd: number | undefined;
+    try {
+      fd = openSync(partial, 'w');
+      const writer = new RowWriter(format, columns, { fd });
+      writer.#begin(kept);
+      rows = writer.#rows;
+      closeSync(fd);
+      fd = undefined;
+      renameSync(partial, path);
+      fd = openSync(path, 'a');
+    } catch (error) {
+      if (fd !== undefined) closeSync(fd);
+      try {
+        unlinkSync(partial);
+      } catch {
+        // Never created.
+      }
+      throw new UsageError(`cannot write ${path}: ${fileProblem(error)}`, command);
+    }
+    const appended = new RowWriter(format, columns, { fd });
+    appended.#rows = rows;
     return appended;
   }
 
@@ -118,7 +134,12 @@ function cell(value: Row[string] | undefined): string {
  */
 export function readPreviousRows(path: string, format: OutputFormat, command: string): Row[] {
   if (!existsSync(path)) return [];
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot resume from ${path}: ${fileProblem(error)}`, command);
+  }
   if (format === 'csv') {
     try {
       return parse(text, {
@@ -150,4 +171,14 @@ export function readPreviousRows(path: string, format: OutputFormat, command: st
     );
   }
   return rows;
+}
+
+/** What went wrong with a file, in words: "it is a directory", "no such directory"… */
+export function fileProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }

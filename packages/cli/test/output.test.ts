@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type OutputFormat, RowWriter, readPreviousRows } from '../src/output.js';
+import { UsageError } from '../src/usage-error.js';
 import { tempDir } from './helpers.js';
 
 const temp = tempDir();
@@ -52,6 +53,31 @@ describe('RowWriter', () => {
     expect(writer.rows).toBe(2);
     await writer.close();
     expect(readFileSync(path, 'utf8')).toBe('record,status,appears,note\nold,ok,,\nnew,ok,,\n');
+  });
+});
+
+describe('RowWriter.toFile', () => {
+  it('refuses a directory, or a file in a directory that does not exist, with a usage error and no .partial left', () => {
+    const directory = temp.path('a-directory');
+    mkdirSync(directory);
+    const missing = temp.path('nowhere/out.csv');
+    for (const [path, problem] of [
+      [directory, 'it is a directory'],
+      [missing, 'no such directory'],
+    ] as const) {
+      let error: unknown;
+      try {
+        RowWriter.toFile(path, 'csv', columns, [], 'spam-check');
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error).toMatchObject({ message: `cannot write ${path}: ${problem}`, command: 'spam-check' });
+      expect(existsSync(`${path}.partial`)).toBe(false);
+    }
+    expect(() => readPreviousRows(directory, 'csv', 'spam-check')).toThrow(
+      `cannot resume from ${directory}: it is a directory`,
+    );
   });
 });
 

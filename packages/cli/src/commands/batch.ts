@@ -12,6 +12,7 @@ import { type InputFormat, type InputRecord, readRecords, readSource } from '../
 import { BATCH_OPTIONS, choiceOption, integerOption, parseCommand } from '../options.js';
 import { OUTPUT_FORMATS, type OutputFormat, type Row, RowWriter, readPreviousRows } from '../output.js';
 import { createProgress } from '../progress.js';
+import { redactRow } from '../redact.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
 /** Calls per `spamCheck`/`ipInfo` run: bounds the results held in memory at once. */
@@ -108,7 +109,7 @@ export async function runBatchCommand<T extends object>(
   if (flags.resume) warn(`resuming: ${skipped} of ${records.length} ${spec.noun}s already in ${output}`);
 
   const writer = output
-    ? RowWriter.toFile(output, format, spec.columns, kept)
+    ? RowWriter.toFile(output, format, spec.columns, kept, spec.name)
     : RowWriter.toStream(context.stdout, format, spec.columns);
   const progress = createProgress(stderr, !flags['no-progress'], todo.length, spec.name);
   const tally = spec.tally();
@@ -163,7 +164,7 @@ export async function runBatchCommand<T extends object>(
                 if (result.status === 'pending') pending++;
                 answered++;
                 tally.add(result);
-                rows.push(spec.toRow(result, line));
+                rows.push(redactRow(spec.toRow(result, line), connection.redact));
               }
             }
             writer.write(rows);
