@@ -1,6 +1,5 @@
 import { createVerifier, OptionsError, type Verifier } from '@ct-protected-form/verifier';
 import { integerOption } from './options.js';
-import { redactKey } from './redact.js';
 import { UsageError } from './usage-error.js';
 
 /** The environment variable the access key is read from. */
@@ -20,8 +19,6 @@ export interface Connection {
   /** Where the database API is, for messages: the origin only, never a query. */
   databaseOrigin: string;
   realtimeOrigin: string;
-  /** Removes the key from a text CleanTalk sent back, before it is written anywhere. */
-  redact(text: string): string;
 }
 
 /**
@@ -46,7 +43,6 @@ export function connect(command: string, values: ConnectionValues, env: NodeJS.P
       timeoutMs,
       databaseOrigin: origin(values['database-endpoint'] ?? 'https://api.cleantalk.org/'),
       realtimeOrigin: origin(values.endpoint ?? 'https://moderate.cleantalk.org/api2.0'),
-      redact: (text) => redactKey(text, authKey),
     };
   } catch (error) {
     if (error instanceof OptionsError) {

@@ -12,7 +12,6 @@ import { type InputFormat, type InputRecord, readRecords, readSource } from '../
 import { BATCH_OPTIONS, choiceOption, integerOption, parseCommand } from '../options.js';
 import { OUTPUT_FORMATS, type OutputFormat, type Row, RowWriter, readPreviousRows } from '../output.js';
 import { createProgress } from '../progress.js';
-import { redactRow } from '../redact.js';
 import { EXIT, UsageError } from '../usage-error.js';
 
 /** Calls per `spamCheck`/`ipInfo` run: bounds the results held in memory at once. */
@@ -164,7 +163,7 @@ export async function runBatchCommand<T extends object>(
                 if (result.status === 'pending') pending++;
                 answered++;
                 tally.add(result);
-                rows.push(redactRow(spec.toRow(result, line), connection.redact));
+                rows.push(spec.toRow(result, line));
               }
             }
             writer.write(rows);

@@ -2,7 +2,6 @@ import { connect } from '../connection.js';
 import type { Command } from '../context.js';
 import { explainFailure } from '../failure.js';
 import { CONNECTION_OPTIONS, choiceOption, parseCommand } from '../options.js';
-import { redactRow } from '../redact.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import { CONNECTION_HELP } from './common-help.js';
 
@@ -42,9 +41,9 @@ Exit codes: 0 the key is valid, 1 it is not or CleanTalk could not be reached, 2
     }
     if (format === 'json') {
       const { raw: _raw, ...fields } = status;
-      context.stdout.write(`${JSON.stringify(redactRow(fields, connection.redact))}\n`);
+      context.stdout.write(`${JSON.stringify(fields)}\n`);
     } else if (status.valid) {
-      const till = status.paidTill ? ` (paid till ${connection.redact(status.paidTill)})` : '';
+      const till = status.paidTill ? ` (paid till ${status.paidTill})` : '';
       context.stdout.write(`valid: CleanTalk accepts the key${till}${status.trial ? ', on a trial' : ''}\n`);
     } else {
       context.stdout.write('not valid: CleanTalk does not accept the key, or its service is not active\n');

@@ -1,7 +1,7 @@
 import { ApiError, ResponseError } from '../errors.js';
 import { toNumber } from '../response.js';
 import { callJson } from '../transport.js';
-import { redactError, redactText } from './redact.js';
+import { redactAnswer, redactError, redactText } from './redact.js';
 
 /** The database API methods this library calls. */
 export type DatabaseMethod = 'spam_check' | 'ip_info' | 'notice_paid_till';
@@ -72,7 +72,7 @@ export async function callDatabase(
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new ResponseError(what, 'expected a JSON object');
   }
-  const answer = body as Record<string, unknown>;
+  const answer = redactAnswer(body, context.authKey) as Record<string, unknown>;
   if (answer.error_no !== undefined || typeof answer.error_message === 'string') {
     const errorNo = toNumber(answer.error_no) ?? 0;
     const message = typeof answer.error_message === 'string' ? answer.error_message : 'no message';

@@ -31,6 +31,31 @@ function secretForms(secret: string): string[] {
   return formsOf.forms;
 }
 
+/** Past this depth a database answer holds nothing this library reads: deeper values become `null`. */
+const MAX_ANSWER_DEPTH = 16;
+
+/**
+ * A parsed database answer with the key redacted from every string in it, property names
+ * included: an answer that echoes the request must not hand the key on to a report or a file.
+ */
+export function redactAnswer(value: unknown, secret: string, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value, secret);
+  if (!value || typeof value !== 'object') return value;
+  if (depth >= MAX_ANSWER_DEPTH) return null;
+  if (Array.isArray(value)) return value.map((item) => redactAnswer(item, secret, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: a key named "__proto__" stays a plain key of the copy.
+    Object.defineProperty(copy, redactText(key, secret), {
+      value: redactAnswer(item, secret, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
 /**
  * Makes an error safe to log, print or serialise: its message, stack and own string properties,
  * and its `cause` chain (replaced by plain copies of redacted name, message and code). Returns the

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { ConnectionError } from '@ct-protected-form/verifier';
 import { describe, expect, it } from 'vitest';
-import { redactError, redactText } from '../../src/database/redact.js';
+import { redactAnswer, redactError, redactText } from '../../src/database/redact.js';
 
 const KEY = 'k3y/with+symbols=';
 
@@ -31,5 +31,24 @@ describe('redactError', () => {
 
   it('turns a thrown non-error into a redacted Error', () => {
     expect(redactError(`oops ${KEY}`, KEY)).toEqual(new Error('oops [redacted]'));
+  });
+});
+
+describe('redactAnswer', () => {
+  it('removes the key from every string and property name, and keeps everything else', () => {
+    const answer = JSON.parse(
+      `{"data":{"ann@example.com":{"appears":1,"country":"${KEY}","__proto__":{"x":"a ${KEY} b"}},"${KEY}":[1,"${KEY}",null]}}`,
+    );
+    const cleaned = redactAnswer(answer, KEY) as { data: Record<string, Record<string, unknown>> };
+    expect(JSON.stringify(cleaned)).not.toContain(KEY);
+    expect(cleaned.data['ann@example.com']).toMatchObject({ appears: 1, country: '[redacted]' });
+    expect(Object.hasOwn(cleaned.data['ann@example.com'] ?? {}, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(cleaned.data['[redacted]']).toEqual([1, '[redacted]', null]);
+  });
+
+  it('ends at a bounded depth instead of walking any nesting', () => {
+    const deep = JSON.parse(`${'['.repeat(50_000)}${']'.repeat(50_000)}`);
+    expect(() => redactAnswer({ data: deep }, KEY)).not.toThrow();
   });
 });

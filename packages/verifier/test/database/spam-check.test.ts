@@ -333,6 +333,24 @@ describe('the access key in database API failures', () => {
     expect(inspect(report.error, { depth: 10 })).not.toContain(SECRET);
   });
 
+  it('never appears in a report when CleanTalk echoes it in a record', async () => {
+    const report = await createVerifier({
+      authKey: SECRET,
+      databaseEndpoint: server.databaseUrl,
+      fetch: async () =>
+        Response.json({
+          data: {
+            'ann@example.com': { appears: 1, country: SECRET, network_type: `net ${SECRET}` },
+            'bob@example.com': { error_message: `bad key ${SECRET}` },
+          },
+        }),
+    }).spamCheck(['ann@example.com', 'bob@example.com']);
+    expect(report.results.map((result) => result.status)).toEqual(['ok', 'error']);
+    const shown = inspect(report, { depth: 10 });
+    expect(shown).toContain('[redacted]');
+    expect(shown).not.toContain(SECRET);
+  });
+
   it('never appears in a timeout', async () => {
     server.setFault({ drop: 'hang', paths: ['db'] });
     const report = await createVerifier({ authKey: SECRET, databaseEndpoint: server.databaseUrl }).spamCheck(
