@@ -15,15 +15,17 @@ writeFileSync(temp.path('users.csv'), 'name,email\nAnn,ann@example.com\nBob,192.
 writeFileSync(temp.path('decisions.txt'), '0123456789abcdef0123456789abcdef:spam\n');
 
 /** How the stub CleanTalk answers: each answer may quote the key it was sent. */
-type Mode =
-  | 'data'
-  | 'record-error'
-  | 'error'
-  | 'rate-limit'
-  | 'in-progress'
-  | 'http-500'
-  | 'junk'
-  | 'feedback';
+const MODES = [
+  'data',
+  'record-error',
+  'error',
+  'rate-limit',
+  'in-progress',
+  'http-500',
+  'junk',
+  'feedback',
+] as const;
+type Mode = (typeof MODES)[number];
 let mode: Mode = 'data';
 let server: Server;
 let url = '';
@@ -228,16 +230,7 @@ describe('main under any command line, input and CleanTalk answer', () => {
           output,
           key,
           fc.boolean(),
-          fc.constantFrom<Mode>(
-            'data',
-            'record-error',
-            'error',
-            'rate-limit',
-            'in-progress',
-            'http-500',
-            'junk',
-            'feedback',
-          ),
+          fc.constantFrom(...MODES),
           fc.oneof(hostileText, fc.constant('ann@example.com\n192.0.2.1\n')),
           async (command, tokens, where, secret, onCommandLine, answer, input) => {
             mode = answer;
@@ -293,16 +286,7 @@ describe('main under any command line, input and CleanTalk answer', () => {
           runOf,
           key,
           fc.boolean(),
-          fc.constantFrom<Mode>(
-            'data',
-            'record-error',
-            'error',
-            'rate-limit',
-            'in-progress',
-            'http-500',
-            'junk',
-            'feedback',
-          ),
+          fc.constantFrom(...MODES),
           async ({ command, format, input }, secret, onCommandLine, answer) => {
             mode = answer;
             const args = [

@@ -179,35 +179,15 @@ describe('connections', () => {
 
   it('answers an absolute-form target with a bad host with 400, not 500', async () => {
     // Found by the property tests: `POST http://%zz/api2.0 HTTP/1.1` failed in the URL parser.
-    const port = Number(new URL(server.url).port);
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () =>
-        socket.end(
-          'POST http://%zz/api2.0 HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}',
-        ),
-      );
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk.toString();
-      });
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const reply = await rawExchange(
+      'POST http://%zz/api2.0 HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}',
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(await callApi(server, message())).toMatchObject({ allow: 1 });
   });
 
   it('answers a malformed HTTP request with 400 and keeps serving', async () => {
-    const port = Number(new URL(server.url).port);
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk.toString();
-      });
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const reply = await rawExchange('NOT HTTP AT ALL\r\n\r\n', { end: false });
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect(await callApi(server, message())).toMatchObject({ allow: 1 });
   });
@@ -259,5 +239,22 @@ function rawPost(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * Writes `bytes` to the server on a socket of its own (ended after them unless `end` is false: the
+ * server then closes it) and answers everything the server sent back.
+ */
+function rawExchange(bytes: string, { end = true } = {}): Promise<string> {
+  const port = Number(new URL(server.url).port);
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => (end ? socket.end(bytes) : socket.write(bytes)));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
   });
 }
