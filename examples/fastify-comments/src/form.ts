@@ -1,11 +1,15 @@
-/** Reads the named text fields of a parsed body: trimmed strings, `''` when absent or not text. */
+/**
+ * Reads the named text fields of a parsed body: trimmed strings, `''` when absent or not text.
+ * Lone surrogates (which a JSON body can carry, unlike a form) become U+FFFD, as a form parser
+ * makes them: the text stored is the text shown.
+ */
 export function readFields<K extends string>(body: unknown, names: readonly K[]): Record<K, string> {
   const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const values = {} as Record<K, string>;
   for (const name of names) {
     const value = Object.hasOwn(source, name) ? source[name] : undefined;
     const first = Array.isArray(value) ? value[0] : value;
-    values[name] = typeof first === 'string' ? first.trim() : '';
+    values[name] = typeof first === 'string' ? first.toWellFormed().trim() : '';
   }
   return values;
 }

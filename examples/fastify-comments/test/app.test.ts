@@ -104,6 +104,25 @@ describe('the comment form', () => {
     expect(harness.devserver.lastRequest('check_message')).toBeUndefined();
   });
 
+  it('shows a lone surrogate sent in a JSON body as U+FFFD, not as the bytes SQLite mangled', async () => {
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/comments',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        post: POST,
+        name: 'Ada \uD800',
+        email: 'ada@example.com',
+        message: 'Half a tomato: \uD83C',
+        ...widgetFields(harness.devserver),
+      }),
+    });
+    expect(response.statusCode).toBe(303);
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).toContain('<strong class="author">Ada \uFFFD</strong>');
+    expect(page.body).toContain('<p>Half a tomato: \uFFFD</p>');
+  });
+
   it('answers 404 for a comment on a post that does not exist', async () => {
     const response = await comment({ post: 'no-such-post' });
     expect(response.statusCode).toBe(404);
