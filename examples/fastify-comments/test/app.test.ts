@@ -164,6 +164,23 @@ describe('the moderation queue', () => {
     expect(page.body).toContain('could not be told');
   });
 
+  it.each(['0{id}', '{id}.0', '{id}e0', '%20{id}', '0x{hex}'])(
+    'answers 404 for an id written as %s, leaving the entry waiting',
+    async (written) => {
+      const id = await held();
+      const path = written.replace('{id}', String(id)).replace('{hex}', id.toString(16));
+      const response = await postForm(harness.app, `/moderation/comments/${path}`, { action: 'approve' });
+      expect(response.statusCode).toBe(404);
+      expect((await harness.app.inject('/moderation')).body).toContain(`pending-comment-${id}`);
+    },
+  );
+
+  it.each(['__proto__', 'constructor', 'toString'])('shows no empty notice for ?done=%s', async (done) => {
+    const page = await harness.app.inject(`/moderation?done=${done}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('class="notice ');
+  });
+
   it('does not moderate the same entry twice', async () => {
     const id = await held();
     await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });

@@ -30,8 +30,10 @@ const FLASHES: Record<string, Flash> = {
 export function moderationRoutes(app: FastifyInstance, context: AppContext): void {
   const { store, site } = context;
 
-  app.get<{ Querystring: { done?: string } }>('/moderation', async (request, reply) => {
-    const flash = request.query.done ? FLASHES[request.query.done] : undefined;
+  app.get<{ Querystring: { done?: unknown } }>('/moderation', async (request, reply) => {
+    // Own keys only: `?done=__proto__` or `?done=constructor` is no outcome.
+    const { done } = request.query;
+    const flash = typeof done === 'string' && Object.hasOwn(FLASHES, done) ? FLASHES[done] : undefined;
     return reply
       .type('text/html')
       .send(moderationPage(site, { comments: store.pendingComments(), users: store.pendingUsers(), flash }));
@@ -39,7 +41,8 @@ export function moderationRoutes(app: FastifyInstance, context: AppContext): voi
 
   app.post<{ Params: { kind: string; id: string } }>('/moderation/:kind/:id', async (request, reply) => {
     const { kind } = request.params;
-    const id = Number(request.params.id);
+    // Only the id as the queue writes it: `0x1f`, ` 31`, `31.0` or `3.1e1` name no entry.
+    const id = /^[1-9]\d{0,15}$/.test(request.params.id) ? Number(request.params.id) : Number.NaN;
     const { action } = readFields(request.body, ['action']);
     if ((kind !== 'comments' && kind !== 'users') || !Number.isSafeInteger(id)) return reply.callNotFound();
     if (action !== 'approve' && action !== 'reject') return reply.code(400).send('Unknown action.');
