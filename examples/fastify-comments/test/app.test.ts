@@ -104,6 +104,12 @@ describe('the comment form', () => {
     expect(harness.devserver.lastRequest('check_message')).toBeUndefined();
   });
 
+  it('keeps the paragraphs of a comment a browser sent with CRLF line ends', async () => {
+    await comment({ message: 'Pots first.\r\n\r\nThen water.\r\nEvery morning.' });
+    const page = await harness.app.inject(`/posts/${POST}`);
+    expect(page.body).toContain('<p>Pots first.</p><p>Then water.\r\nEvery morning.</p>');
+  });
+
   it('shows a lone surrogate sent in a JSON body as U+FFFD, not as the bytes SQLite mangled', async () => {
     const response = await harness.app.inject({
       method: 'POST',

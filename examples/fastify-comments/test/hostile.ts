@@ -178,9 +178,9 @@ export function shownEntry(
   };
 }
 
-/** How the views show a message: one `<p>` per paragraph. */
+/** How the views show a message: one `<p>` per paragraph, apart where a line is blank (LF or CRLF). */
 export function paragraphs(text: string): string[] {
-  return text.split(/\n{2,}/);
+  return text.split(/(?:\r\n|\r(?!\n)|\n){2,}/);
 }
 
 export interface FuzzHarness {

@@ -3,6 +3,7 @@ import type { Comment, User } from '../db.js';
 import { notice } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { formatTime, page, type Site } from './layout.js';
+import { commentText } from './posts.js';
 
 export interface ModerationPageOptions {
   comments: readonly Comment[];
@@ -42,7 +43,7 @@ function commentEntry(comment: Comment): SafeHtml {
   return html`<li class="card queue-item" id="pending-comment-${comment.id}">
   <p class="meta"><strong>${comment.name}</strong> &lt;${comment.email}&gt; · ${formatTime(comment.createdAt)} · on
     <a href="/posts/${comment.postSlug}">${post?.title ?? comment.postSlug}</a></p>
-  <div class="comment-text">${comment.message.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+  <div class="comment-text">${commentText(comment.message)}</div>
   ${actions(`/moderation/comments/${comment.id}`, comment.requestId)}
 </li>`;
 }

@@ -60,6 +60,14 @@ export function postPage(site: Site, options: PostPageOptions): string {
 function commentItem(comment: Comment): SafeHtml {
   return html`<li class="comment card" id="comment-${comment.id}">
   <p class="meta"><strong class="author">${comment.name}</strong> · ${formatTime(comment.createdAt)}</p>
-  <div class="comment-text">${comment.message.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>
+  <div class="comment-text">${commentText(comment.message)}</div>
 </li>`;
+}
+
+/**
+ * A comment's text as paragraphs: a blank line starts a new one, whichever line ends the browser
+ * sent (forms send CRLF).
+ */
+export function commentText(message: string): SafeHtml[] {
+  return message.split(/(?:\r\n|\r(?!\n)|\n){2,}/).map((paragraph) => html`<p>${paragraph}</p>`);
 }
