@@ -65,6 +65,10 @@ describe('the comment form under hostile input', () => {
           expect([303, 400, 403, 404, 413, 415]).toContain(response.statusCode);
           expectNoKey(response, harness.logLines);
           if (String(response.headers['content-type']).startsWith('text/html')) expectSafeHtml(response.body);
+          // The log of checks shows what was sent, escaped, and never the key.
+          const log = await harness.app.inject('/log');
+          expectSafeHtml(log.body);
+          expectNoKey(log, harness.logLines);
           if (response.statusCode === 303) {
             const location = String(response.headers.location);
             expect(location).toMatch(/^\/posts\/[a-z-]+(#comment-\d+|\?held=\d+#respond)$/);

@@ -193,9 +193,12 @@ export interface FuzzHarness {
   close(): Promise<void>;
 }
 
-/** An app (data in memory) that logs everything, against a devserver that accepts {@link KEY} only. */
-export async function startFuzzHarness(): Promise<FuzzHarness> {
-  const devserver = await startDevServer({ authKeys: [KEY] });
+/**
+ * An app (data in memory) that logs everything, against a devserver that accepts {@link KEY} only
+ * (or, with `keyRefused`, another key only).
+ */
+export async function startFuzzHarness(options: { keyRefused?: boolean } = {}): Promise<FuzzHarness> {
+  const devserver = await startDevServer({ authKeys: [options.keyRefused ? 'another-key' : KEY] });
   const logLines: string[] = [];
   const app = await buildApp({
     authKey: KEY,

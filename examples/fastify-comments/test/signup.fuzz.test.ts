@@ -54,6 +54,10 @@ describe('the sign-up form under hostile input', () => {
           expect([200, 400, 403, 413, 415]).toContain(response.statusCode);
           expectNoKey(response, harness.logLines);
           if (String(response.headers['content-type']).startsWith('text/html')) expectSafeHtml(response.body);
+          // The log of checks shows what was sent, escaped, and never the key.
+          const log = await harness.app.inject('/log');
+          expectSafeHtml(log.body);
+          expectNoKey(log, harness.logLines);
           if (response.statusCode !== 200) expect(await pendingUsers()).toEqual(before);
         }),
         runs(60),
