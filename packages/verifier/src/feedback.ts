@@ -99,19 +99,11 @@ export async function sendFeedback(
   });
 
   const result: FeedbackResult = { sent: 0, received: 0, rejected, complete: true };
-  const fetchWithSignal: typeof globalThis.fetch = signal
-    ? (input, init) =>
-        context.fetch(input, {
-          ...init,
-          signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
-        })
-    : context.fetch;
-
   for (let start = 0; start < valid.length; start += batchSize) {
     const batch = valid.slice(start, start + batchSize);
     try {
       const body = await callJson({
-        fetch: fetchWithSignal,
+        fetch: context.fetch,
         url: context.endpoint,
         method: 'POST',
         body: JSON.stringify({
@@ -123,6 +115,7 @@ export async function sendFeedback(
         timeoutMs: context.timeoutMs,
         retries: context.retries,
         what: WHAT,
+        signal,
       });
       result.received += readReceived(body);
       result.sent += batch.length;

@@ -24,6 +24,8 @@ export interface JsonCall {
   retries: number;
   /** What is being attempted, for error messages: "CleanTalk check_message". */
   what: string;
+  /** Cancels the call like its deadline does (the caller then throws the signal's reason). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Answers larger than this are not CleanTalk answers. */
@@ -43,6 +45,9 @@ export async function callJson(call: JsonCall): Promise<unknown> {
       cancellation.cancel();
     }, call.timeoutMs);
   });
+  const cancel = () => cancellation.cancel();
+  if (call.signal?.aborted) cancel();
+  call.signal?.addEventListener('abort', cancel, { once: true });
   const attempts = attemptWithRetries(call, cancellation);
   // The loser of the race must never become an unhandled rejection.
   attempts.catch(() => {});
@@ -50,6 +55,7 @@ export async function callJson(call: JsonCall): Promise<unknown> {
     return await Promise.race([attempts, deadline]);
   } finally {
     clearTimeout(timer);
+    call.signal?.removeEventListener('abort', cancel);
   }
 }
 

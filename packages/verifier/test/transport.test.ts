@@ -110,6 +110,16 @@ describe.each(transports)('callJson through %s', (_name, through) => {
     expect(await call()).toEqual({ comment: 'Спам ✓' });
   });
 
+  it('stops a call in flight when its signal aborts, long before the deadline', async () => {
+    handler = () => {};
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    // A deadline past the test's own timeout: only the signal can end this call in time.
+    const { error } = await timed(call({ timeoutMs: 60_000, signal: controller.signal }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(controller.signal.aborted).toBe(true);
+  });
+
   it('reports HTTP errors with their status', async () => {
     handler = (_req, res) => {
       res.statusCode = 503;

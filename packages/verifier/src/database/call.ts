@@ -45,24 +45,17 @@ export async function callDatabase(
 
   const external = request.signal;
   external?.throwIfAborted();
-  const fetchWithSignal: typeof globalThis.fetch = external
-    ? (input, init) =>
-        context.fetch(input, {
-          ...init,
-          signal: init?.signal ? AbortSignal.any([init.signal, external]) : external,
-        })
-    : context.fetch;
-
   let body: unknown;
   try {
     body = await callJson({
-      fetch: fetchWithSignal,
+      fetch: context.fetch,
       url,
       method: request.data ? 'POST' : 'GET',
       body: request.data ? new URLSearchParams({ data: request.data.join(',') }) : undefined,
       timeoutMs: request.timeoutMs,
       retries: context.retries,
       what,
+      signal: external,
     });
   } catch (error) {
     external?.throwIfAborted();
