@@ -1,6 +1,6 @@
-import { createHttpFetch, type HttpFetch } from './node-transport/http-fetch.js';
+import { createHttpTransport, type HttpTransport } from './node-transport/http-transport.js';
 
-let shared: HttpFetch | undefined;
+let shared: HttpTransport | undefined;
 
 /**
  * The transport a verifier uses on Node when no `fetch` option is given: one process-wide client
@@ -8,6 +8,6 @@ let shared: HttpFetch | undefined;
  * `fetch` per check. Idle sockets do not keep the process alive.
  */
 export function defaultFetch(): typeof globalThis.fetch {
-  shared ??= createHttpFetch();
+  shared ??= createHttpTransport();
   return shared;
 }

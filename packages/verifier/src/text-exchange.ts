@@ -1,8 +1,8 @@
 /**
  * The verifier's fast path to CleanTalk: one request, the whole answer as text. The default Node
- * transport offers it beside its `fetch` interface, so a check skips what a WHATWG `Response`
- * costs per call (a `ReadableStream`, `Headers`, an `AbortSignal`), which is several times the CPU
- * of the HTTP exchange itself on Node 20. A custom `fetch` option goes through `fetch` as usual.
+ * transport is one, so a check skips what a WHATWG `Response` costs per call (a `ReadableStream`,
+ * `Headers`, an `AbortSignal`): about a quarter of a check's client CPU on Node 20 (279 → 208 µs
+ * at 32 in flight when this was measured). A custom `fetch` option goes through `fetch` as usual.
  */
 
 /** The key under which a `fetch` function carries its {@link TextExchange}. */

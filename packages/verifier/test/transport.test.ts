@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '@ct-protected-form/verifier';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHttpFetch } from '../src/node-transport/http-fetch.js';
+import { createHttpTransport } from '../src/node-transport/http-transport.js';
 import { textExchangeOf } from '../src/text-exchange.js';
 import { callJson } from '../src/transport.js';
 
@@ -32,7 +32,7 @@ afterEach(async () => {
 
 // The same behaviour through a custom `fetch` (here the global one) and through the default Node
 // transport, whose text exchange the verifier uses instead of its `fetch` interface.
-const nodeTransport = createHttpFetch();
+const nodeTransport = createHttpTransport();
 afterAll(() => nodeTransport.close());
 const transports = [
   ['the global fetch', globalThis.fetch],
