@@ -27,6 +27,8 @@ const MODES = [
 ] as const;
 type Mode = (typeof MODES)[number];
 let mode: Mode = 'data';
+/** Both endpoints on the stub CleanTalk. */
+const endpoints = () => ['--database-endpoint', `${url}/`, '--endpoint', `${url}/api2.0`];
 let server: Server;
 let url = '';
 
@@ -236,10 +238,7 @@ describe('main under any command line, input and CleanTalk answer', () => {
             mode = answer;
             const args = [
               command,
-              '--database-endpoint',
-              `${url}/`,
-              '--endpoint',
-              `${url}/api2.0`,
+              ...endpoints(),
               ...(command === 'spam-check' || command === 'ip-info' ? ['--retry-delay', '0'] : []),
               ...(onCommandLine ? [`--key=${secret.key}`] : []),
               ...where,
@@ -291,10 +290,7 @@ describe('main under any command line, input and CleanTalk answer', () => {
             mode = answer;
             const args = [
               command,
-              '--database-endpoint',
-              `${url}/`,
-              '--endpoint',
-              `${url}/api2.0`,
+              ...endpoints(),
               '--format',
               format,
               ...(command === 'feedback' ? ['0123456789abcdef0123456789abcdef:spam'] : []),
