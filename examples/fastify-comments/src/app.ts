@@ -58,7 +58,7 @@ export interface AppConfig {
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   // request.ip, which the checks send as the visitor's IP, honours trustProxy only.
   const app = Fastify({ logger: config.logger ?? false, trustProxy: config.trustProxy ?? false });
-  const store = await Store.open({ file: config.dataFile });
+  const store = Store.open({ file: config.dataFile });
   app.addHook('onClose', async () => store.close());
 
   const blockedPages = new Map<string, BlockedPage>();

@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type NewComment, Store } from '../src/db.js';
+import { type NewComment, SCHEMA_VERSION, Store } from '../src/db.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -25,14 +26,14 @@ const comment = (fields: Partial<NewComment> = {}): NewComment => ({
 describe('Store', () => {
   it('creates the file and its directory on first open', async () => {
     const file = join(dir, 'nested', 'data.sqlite');
-    const store = await Store.open({ file });
+    const store = Store.open({ file });
     store.close();
     expect(await readdir(join(dir, 'nested'))).toEqual(['data.sqlite']);
   });
 
-  it('keeps every change after a reopen, and leaves no temporary file behind', async () => {
+  it('keeps every change after a reopen, and leaves no journal file behind once closed', async () => {
     const file = join(dir, 'data.sqlite');
-    const first = await Store.open({ file });
+    const first = Store.open({ file });
     first.addComment(comment({ message: 'kept' }));
     first.addUser({
       name: 'Grace',
@@ -53,7 +54,7 @@ describe('Store', () => {
     });
     first.close();
 
-    const second = await Store.open({ file });
+    const second = Store.open({ file });
     expect(second.comments('post').map((c) => c.message)).toEqual(['kept']);
     expect(second.pendingUsers()).toMatchObject([{ name: 'Grace', inactive: true }]);
     expect(second.recentLog()).toMatchObject([{ codes: 'ALLOWED', verified: true }]);
@@ -61,8 +62,79 @@ describe('Store', () => {
     expect(await readdir(dir)).toEqual(['data.sqlite']);
   });
 
+  it('migrates a database written before migrations existed, keeping its rows', () => {
+    const file = join(dir, 'old.sqlite');
+    // What earlier versions of the example wrote: the tables, no user_version.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT, post_slug TEXT NOT NULL,
+      name TEXT NOT NULL, email TEXT NOT NULL, message TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('approved', 'pending', 'rejected')), request_id TEXT,
+      created_at INTEGER NOT NULL)`);
+    old
+      .prepare(
+        "INSERT INTO comments (post_slug, name, email, message, status, created_at) VALUES ('post', 'Ada', 'a@example.com', 'from before', 'approved', 1)",
+      )
+      .run();
+    old.close();
+
+    const store = Store.open({ file });
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.comments('post').map((c) => c.message)).toEqual(['from before']);
+    store.addUser({
+      name: 'G',
+      email: 'g@example.com',
+      status: 'approved',
+      inactive: false,
+      requestId: null,
+    });
+    expect(store.hasUserWithEmail('G@example.com')).toBe(true);
+    store.close();
+  });
+
+  it('refuses a database from a newer version of the app instead of writing to it', () => {
+    const file = join(dir, 'new.sqlite');
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    newer.close();
+    expect(() => Store.open({ file })).toThrow(/newer than this code knows/);
+  });
+
+  it('writes through a write-ahead log', () => {
+    const file = join(dir, 'data.sqlite');
+    const store = Store.open({ file });
+    store.addComment(comment());
+    const reader = new Database(file, { readonly: true });
+    expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(reader.prepare('SELECT count(*) AS n FROM comments').get()).toEqual({ n: 1 });
+    reader.close();
+    store.close();
+  });
+
+  it('moderates each pending comment once, however often it is asked', () => {
+    const store = Store.open();
+    const pending = store.addComment(comment({ status: 'pending' }));
+    const outcomes = [
+      store.moderateComment(pending.id, 'approved'),
+      store.moderateComment(pending.id, 'rejected'),
+    ];
+    expect(outcomes.map((entry) => entry?.status)).toEqual(['approved', undefined]);
+    expect(store.comment(pending.id)?.status).toBe('approved');
+  });
+
+  it('forgets an expired session', () => {
+    let now = 1_000;
+    const store = Store.open({ now: () => now });
+    store.saveSession('s1', '{"admin":"a"}', 2_000);
+    expect(store.session('s1')).toBe('{"admin":"a"}');
+    now = 2_000;
+    expect(store.session('s1')).toBeUndefined();
+    store.saveSession('s2', '{}', 5_000);
+    store.deleteSession('s2');
+    expect(store.session('s2')).toBeUndefined();
+  });
+
   it('lists only approved comments of a post, oldest first', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     store.addComment(comment({ message: 'one' }));
     store.addComment(comment({ message: 'held', status: 'pending' }));
     store.addComment(comment({ message: 'other post', postSlug: 'other' }));
@@ -72,13 +144,13 @@ describe('Store', () => {
   });
 
   it('gives the newest approved messages first, up to the limit', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     for (const message of ['a', 'b', 'c']) store.addComment(comment({ message }));
     expect(store.approvedMessages('post', 2)).toEqual(['c', 'b']);
   });
 
   it('moderates a pending entry once and ignores others', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     const pending = store.addComment(comment({ status: 'pending' }));
     const approved = store.addComment(comment());
     expect(store.moderateComment(pending.id, 'approved')?.status).toBe('approved');
@@ -88,7 +160,7 @@ describe('Store', () => {
   });
 
   it('finds an existing account by email regardless of case, but not a rejected one', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     const user = store.addUser({
       name: 'G',
       email: 'Grace@Example.com',
@@ -102,7 +174,7 @@ describe('Store', () => {
   });
 
   it('keeps the log bounded, newest first', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     for (let i = 0; i < 510; i++) {
       store.log({
         form: 'comment',
@@ -122,7 +194,7 @@ describe('Store', () => {
   });
 
   it('treats SQL in visitor input as text', async () => {
-    const store = await Store.open();
+    const store = Store.open();
     store.addComment(comment({ name: "Robert'); DROP TABLE comments;--" }));
     expect(store.comments('post')[0]?.name).toBe("Robert'); DROP TABLE comments;--");
   });

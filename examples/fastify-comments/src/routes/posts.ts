@@ -14,7 +14,7 @@ export function postRoutes(app: FastifyInstance, context: AppContext): void {
   const { store, site, protection } = context;
 
   app.get('/', async (_request, reply) => {
-    const posts = POSTS.map((post) => ({ post, comments: store.comments(post.slug).length }));
+    const posts = POSTS.map((post) => ({ post, comments: store.commentCount(post.slug) }));
     return reply.type('text/html').send(indexPage(site, posts));
   });
 
