@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { lastBody, type RunningSite, startSite } from './harness.js';
+import { lastBody, openAsAdmin, type RunningSite, startSite } from './harness.js';
 
 const POST_TITLE = 'Growing tomatoes on a small balcony';
 
@@ -139,7 +139,7 @@ describe('a visitor with JavaScript', () => {
     await expect(page.textContent('.respond .notice-ok')).resolves.toContain('held for moderation');
     await expect(page.textContent('.comment-list')).resolves.not.toContain('which pot size?');
 
-    await page.goto(`${site.url}/moderation`);
+    await openAsAdmin(page, `${site.url}/moderation`);
     const item = page.locator('.queue-item', { hasText: 'which pot size?' });
     const requestId = (await item.locator('code').textContent())?.trim();
     expect(requestId).toMatch(/^[0-9a-f]{32}$/);

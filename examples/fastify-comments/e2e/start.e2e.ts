@@ -58,6 +58,28 @@ describe('the first run (pnpm start)', () => {
     );
     expect(existsSync(dataFile)).toBe(true);
 
+    // Beside the address: the admin login, with a password made up for this run, that works.
+    const admin = lines.filter((line) => line.startsWith('Admin area: '));
+    expect(admin).toHaveLength(1);
+    const [, loginUrl, user, password] =
+      /^Admin area: (\S+), user (\S+), password (\S+) \(ADMIN_PASSWORD is not set/.exec(admin[0] ?? '') ?? [];
+    expect(loginUrl).toBe(`${url}/login`);
+    const base = url.replace('localhost', '127.0.0.1');
+    const form = await fetch(`${base}/login`);
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const login = await fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, user: user ?? '', password: password ?? '' }),
+    });
+    expect(login.status).toBe(303);
+    const session = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const queue = await fetch(`${base}/moderation`, { headers: { cookie: session }, redirect: 'manual' });
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).toContain('Moderation queue');
+
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser.js';
-import { startSite } from '../e2e/harness.js';
+import { openAsAdmin, startSite } from '../e2e/harness.js';
 
 const out = new URL('../../../docs/screenshots/', import.meta.url);
 await mkdir(out, { recursive: true });
@@ -63,7 +63,7 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await shoot('post', page, { fullPage: true });
 
-  await page.goto(`${site.url}/moderation`);
+  await openAsAdmin(page, `${site.url}/moderation`);
   await shoot('moderation', page);
 
   await page.setViewportSize({ width: 1240, height: 560 });

@@ -1,11 +1,11 @@
 import { createStartTokens, type FailMode } from '@ct-protected-form/verifier';
 import { ctProtectedForm } from '@ct-protected-form/verifier/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { adminArea } from './admin/admin-area.js';
+import type { AdminCredentials } from './admin/credentials.js';
 import type { AppContext, BlockedPage } from './context.js';
 import { Store } from './db.js';
 import { assetRoutes, WIDGET_SCRIPT_URL } from './routes/assets.js';
-import { logRoutes } from './routes/log.js';
-import { moderationRoutes } from './routes/moderation.js';
 import { postRoutes } from './routes/posts.js';
 import { signupRoutes } from './routes/signup.js';
 import { notFoundPage } from './views/not-found.js';
@@ -29,6 +29,12 @@ export interface AppConfig {
   detectorSrc?: string | undefined;
   /** Secret for signed start tokens, at least 32 bytes. */
   startTokenSecret: string;
+  /** Who may log in to the admin area (`/moderation`, `/log`), and the secret signing its session cookie. */
+  admin: {
+    credentials: AdminCredentials;
+    /** Signs the session cookie: at least 32 characters. */
+    sessionSecret: string;
+  };
   /**
    * The SQLite file. Without one, the data lives in memory and is gone when the app stops.
    * @default undefined
@@ -98,8 +104,11 @@ export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
   assetRoutes(app);
   postRoutes(app, context);
   signupRoutes(app, context);
-  moderationRoutes(app, context);
-  logRoutes(app, context);
+  await app.register(adminArea, {
+    context,
+    credentials: config.admin.credentials,
+    sessionSecret: config.admin.sessionSecret,
+  });
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).type('text/html').send(notFoundPage(context.site)),
   );

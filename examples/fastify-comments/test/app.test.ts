@@ -73,7 +73,7 @@ describe('the comment form', () => {
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('Please enable JavaScript.');
     expect(lastBody(harness.devserver, 'check_message').js_on).toBe(0);
-    const log = await harness.app.inject('/log');
+    const log = await harness.admin.get('/log');
     expect(log.body).toContain('JS_DISABLED');
   });
 
@@ -84,7 +84,7 @@ describe('the comment form', () => {
     const page = await harness.app.inject(response.headers.location as string);
     expect(page.body).toContain('held for moderation');
     expect(page.body).not.toContain('Please moderate_me');
-    const queue = await harness.app.inject('/moderation');
+    const queue = await harness.admin.get('/moderation');
     expect(queue.body).toContain('Please moderate_me before publishing.');
   });
 
@@ -93,7 +93,7 @@ describe('the comment form', () => {
     const response = await comment();
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toContain('?held=');
-    const log = await harness.app.inject('/log');
+    const log = await harness.admin.get('/log');
     expect(log.body).toContain('not verified');
   });
 
@@ -143,8 +143,8 @@ describe('the moderation queue', () => {
 
   it('publishes an approved comment and tells CleanTalk it was fine', async () => {
     const id = await held();
-    expect((await harness.app.inject('/moderation')).body).toContain(`pending-comment-${id}`);
-    const response = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
+    expect((await harness.admin.get('/moderation')).body).toContain(`pending-comment-${id}`);
+    const response = await harness.admin.post(`/moderation/comments/${id}`, { action: 'approve' });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/moderation?done=approved');
     const feedback = lastBody(harness.devserver, 'send_feedback');
@@ -155,7 +155,7 @@ describe('the moderation queue', () => {
 
   it('reports a rejected comment as spam and never publishes it', async () => {
     const id = await held();
-    await postForm(harness.app, `/moderation/comments/${id}`, { action: 'reject' });
+    await harness.admin.post(`/moderation/comments/${id}`, { action: 'reject' });
     expect(lastBody(harness.devserver, 'send_feedback').feedback).toMatch(/^[0-9a-f]{32}:0;$/);
     const page = await harness.app.inject(`/posts/${POST}`);
     expect(page.body).not.toContain('is this on topic?');
@@ -164,9 +164,9 @@ describe('the moderation queue', () => {
   it('still moderates when the feedback cannot be sent, and says so', async () => {
     const id = await held();
     harness.devserver.setFault({ status: 500, times: 5 });
-    const response = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
+    const response = await harness.admin.post(`/moderation/comments/${id}`, { action: 'approve' });
     expect(response.headers.location).toBe('/moderation?done=approved-unsent');
-    const page = await harness.app.inject(response.headers.location as string);
+    const page = await harness.admin.get(response.headers.location as string);
     expect(page.body).toContain('could not be told');
   });
 
@@ -175,22 +175,22 @@ describe('the moderation queue', () => {
     async (written) => {
       const id = await held();
       const path = written.replace('{id}', String(id)).replace('{hex}', id.toString(16));
-      const response = await postForm(harness.app, `/moderation/comments/${path}`, { action: 'approve' });
+      const response = await harness.admin.post(`/moderation/comments/${path}`, { action: 'approve' });
       expect(response.statusCode).toBe(404);
-      expect((await harness.app.inject('/moderation')).body).toContain(`pending-comment-${id}`);
+      expect((await harness.admin.get('/moderation')).body).toContain(`pending-comment-${id}`);
     },
   );
 
   it.each(['__proto__', 'constructor', 'toString'])('shows no empty notice for ?done=%s', async (done) => {
-    const page = await harness.app.inject(`/moderation?done=${done}`);
+    const page = await harness.admin.get(`/moderation?done=${done}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('class="notice ');
   });
 
   it('does not moderate the same entry twice', async () => {
     const id = await held();
-    await postForm(harness.app, `/moderation/comments/${id}`, { action: 'approve' });
-    const again = await postForm(harness.app, `/moderation/comments/${id}`, { action: 'reject' });
+    await harness.admin.post(`/moderation/comments/${id}`, { action: 'approve' });
+    const again = await harness.admin.post(`/moderation/comments/${id}`, { action: 'reject' });
     expect(again.headers.location).toBe('/moderation?done=gone');
     expect(harness.devserver.requests.filter((r) => r.methodName === 'send_feedback')).toHaveLength(1);
   });
@@ -244,7 +244,7 @@ describe('the sign-up form', () => {
 
   it('logs a blocked sign-up with its codes', async () => {
     await signup({ email: 'stop_email@example.com' });
-    const log = await harness.app.inject('/log');
+    const log = await harness.admin.get('/log');
     expect(log.body).toContain('FORBIDDEN BL');
     expect(log.body).toContain('stop_email@example.com');
   });
@@ -252,7 +252,7 @@ describe('the sign-up form', () => {
   it('puts a sign-up to review in the moderation queue', async () => {
     const response = await signup({ email: 'review@example.com' });
     expect(response.body).toContain('being reviewed');
-    const queue = await harness.app.inject('/moderation');
+    const queue = await harness.admin.get('/moderation');
     expect(queue.body).toContain('review@example.com');
   });
 });

@@ -30,7 +30,7 @@ afterAll(() => harness?.close());
 /** How many comments a page shows (`comment-…`) and the queue holds (`pending-comment-…`). */
 async function counts(): Promise<{ shown: number; pending: number }> {
   const post = await harness.app.inject(`/posts/${POST}`);
-  const queue = await harness.app.inject('/moderation');
+  const queue = await harness.admin.get('/moderation');
   return {
     shown: post.body.match(/ id="comment-\d+"/g)?.length ?? 0,
     pending: queue.body.match(/ id="pending-comment-\d+"/g)?.length ?? 0,
@@ -66,7 +66,7 @@ describe('the comment form under hostile input', () => {
           expectNoKey(response, harness.logLines);
           if (String(response.headers['content-type']).startsWith('text/html')) expectSafeHtml(response.body);
           // The log of checks shows what was sent, escaped, and never the key.
-          const log = await harness.app.inject('/log');
+          const log = await harness.admin.get('/log');
           expectSafeHtml(log.body);
           expectNoKey(log, harness.logLines);
           if (response.statusCode === 303) {
@@ -132,7 +132,7 @@ describe('the comment form under hostile input', () => {
           const location = String(response.headers.location);
           const id = /(?:#comment-|\?held=)(\d+)/.exec(location)?.[1];
           const post = (await harness.app.inject(`/posts/${POST}`)).body;
-          const queue = (await harness.app.inject('/moderation')).body;
+          const queue = (await harness.admin.get('/moderation')).body;
           expectSafeHtml(post);
           expectSafeHtml(queue);
           const shown =

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
 
+const HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$abNX8v4qzkS/ZHDqwDxxvQ$CmbHs8S+wv7lp8rnZxf9j/7mBS+h3btVLBaIsMRwrrU';
+
 describe('readConfig', () => {
   it('defaults to port 3000 on loopback, no key, and a random secret', () => {
     const config = readConfig({});
@@ -26,6 +29,10 @@ describe('readConfig', () => {
         CT_DETECTOR_SRC: 'http://127.0.0.1:9000/ct-bot-detector-wrapper.js',
         CT_START_TOKEN_SECRET: secret,
         DATA_FILE: '/tmp/x.sqlite',
+        ADMIN_USER: 'editor',
+        ADMIN_PASSWORD_HASH: HASH,
+        SESSION_SECRET: secret,
+        TRUST_PROXY: '10.0.0.2, 192.168.0.0/16',
       }),
     ).toEqual({
       port: 8080,
@@ -36,8 +43,63 @@ describe('readConfig', () => {
       startTokenSecret: secret,
       generatedSecret: false,
       dataFile: '/tmp/x.sqlite',
+      admin: {
+        user: 'editor',
+        passwordHash: HASH,
+        password: undefined,
+        generatedPassword: false,
+        sessionSecret: secret,
+        generatedSessionSecret: false,
+      },
+      trustProxy: ['10.0.0.2', '192.168.0.0/16'],
     });
   });
+
+  it('makes up an admin password offline, and demands one with a real key', () => {
+    const offline = readConfig({});
+    expect(offline.admin).toMatchObject({ user: 'admin', generatedPassword: true, passwordHash: undefined });
+    expect(offline.admin.password).toMatch(/^[\w-]{20}$/);
+    expect(readConfig({}).admin.password).not.toBe(offline.admin.password);
+    expect(() => readConfig({ CLEANTALK_AUTH_KEY: 'key' })).toThrow(/^ADMIN_PASSWORD_HASH: required/);
+    expect(
+      readConfig({ CLEANTALK_AUTH_KEY: 'key', ADMIN_PASSWORD: 'a long enough one' }).admin,
+    ).toMatchObject({
+      password: 'a long enough one',
+      generatedPassword: false,
+    });
+  });
+
+  it('refuses admin settings that cannot work, without printing them', () => {
+    expect(() => readConfig({ ADMIN_PASSWORD: 'hunter2' })).toThrow(/^ADMIN_PASSWORD: expected at least 12/);
+    expect(() => readConfig({ ADMIN_PASSWORD: 'hunter2' })).not.toThrow(/hunter2/);
+    expect(() => readConfig({ ADMIN_PASSWORD_HASH: 'hunter2-in-md5' })).toThrow(
+      /^ADMIN_PASSWORD_HASH: expected an Argon2 hash/,
+    );
+    expect(() => readConfig({ ADMIN_PASSWORD: 'a long enough one', ADMIN_PASSWORD_HASH: HASH })).toThrow(
+      /not both/,
+    );
+    expect(() => readConfig({ SESSION_SECRET: 'short' })).toThrow(
+      /^SESSION_SECRET: expected at least 32 bytes/,
+    );
+  });
+
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['loopback', ['loopback']],
+    ['127.0.0.1,::1', ['127.0.0.1', '::1']],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(readConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['yes', '1', '10.0.0.0/33', 'proxy.example', '127.0.0.1/8/8'])(
+    'refuses TRUST_PROXY=%s',
+    (value) => {
+      expect(() => readConfig({ TRUST_PROXY: value })).toThrow(/^TRUST_PROXY: /);
+    },
+  );
 
   it('names the variable of a bad value', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(ConfigError);

@@ -67,8 +67,8 @@ describe('the forms when CleanTalk cannot answer', () => {
               'urlencoded',
             );
             harness.devserver.setFault(null);
-            const queue = await harness.app.inject('/moderation');
-            const log = await harness.app.inject('/log');
+            const queue = await harness.admin.get('/moderation');
+            const log = await harness.admin.get('/log');
             for (const response of [comment, signup, queue, log]) {
               expectNoKey(response, harness.logLines);
               expectSafeHtml(response.body);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { SECRET, widgetFields } from './helpers.js';
+import { ADMIN, type AdminSession, loginAsAdmin, SECRET, widgetFields } from './helpers.js';
 
 /** How many runs a property gets; `FUZZ_RUNS=1000` for a longer hunt. */
 export const RUNS = Number(process.env.FUZZ_RUNS) || undefined;
@@ -106,7 +106,7 @@ const TAGS = new Set(
 );
 /** Attributes the views write; an event handler or anything else means an attribute value broke out. */
 const ATTRIBUTES = new Set(
-  'lang charset name content rel href src defer class id role method action type value required maxlength autocomplete rows detector-src start-token-url'.split(
+  'lang charset name content rel href src defer class id role method action type value required maxlength autocomplete rows detector-src start-token-url honeypot'.split(
     ' ',
   ),
 );
@@ -188,6 +188,8 @@ export interface FuzzHarness {
   app: FastifyInstance;
   /** Every line the app logged, at every level. */
   logLines: string[];
+  /** A logged-in administrator. */
+  admin: AdminSession;
   /** The hidden fields of a browser that ran the widget. */
   widget(): Record<string, string>;
   close(): Promise<void>;
@@ -205,12 +207,14 @@ export async function startFuzzHarness(options: { keyRefused?: boolean } = {}): 
     endpoint: devserver.apiUrl,
     detectorSrc: devserver.detectorUrl,
     startTokenSecret: SECRET,
+    admin: ADMIN,
     logger: { level: 'trace', stream: { write: (line: string) => logLines.push(line) } },
   });
   return {
     devserver,
     app,
     logLines,
+    admin: await loginAsAdmin(app),
     widget: () => widgetFields(devserver),
     async close() {
       await app.close();
@@ -266,14 +270,18 @@ export function received(value: string, how: Encoding): string {
   return how === 'multipart' ? wellFormed.replace(/\r\n|\r|\n/g, '\r\n') : wellFormed;
 }
 
-/** Sends fields with an encoding: a repeated name becomes an array in JSON. */
+/**
+ * Sends fields with an encoding: a repeated name becomes an array in JSON. `extraHeaders` carries
+ * an administrator's cookie and CSRF token.
+ */
 export async function send(
   app: FastifyInstance,
   url: string,
   fields: readonly (readonly [string, string])[],
   how: Encoding,
+  extraHeaders: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (fuzz)' };
+  const headers: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (fuzz)', ...extraHeaders };
   let payload: string | Buffer;
   if (how === 'multipart') {
     const built = await multipart(fields);

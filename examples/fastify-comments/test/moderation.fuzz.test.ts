@@ -23,7 +23,7 @@ type Kind = 'comments' | 'users';
 
 /** What the queue holds, by kind: the ids of the pending entries. */
 async function queue(): Promise<Record<Kind, number[]>> {
-  const body = (await harness.app.inject('/moderation')).body;
+  const body = (await harness.admin.get('/moderation')).body;
   const ids = (kind: string) =>
     [...body.matchAll(new RegExp(` id="pending-${kind}-(\\d+)"`, 'g'))].map((match) => Number(match[1]));
   return { comments: ids('comment'), users: ids('user') };
@@ -130,6 +130,7 @@ describe('the moderation queue under hostile actions', () => {
               `/moderation/${which}/${id}`,
               actions.map((value) => ['action', value] as const),
               how,
+              harness.admin.headers,
             );
             expectNoKey(response, harness.logLines);
             expect(response.statusCode, `POST /moderation/${which}/${id}`).toBeLessThan(500);
@@ -155,7 +156,7 @@ describe('the moderation queue under hostile actions', () => {
                 ...before,
                 [key]: before[key].filter((entry) => entry !== Number(id)),
               });
-              expectSafeHtml((await harness.app.inject(String(response.headers.location))).body);
+              expectSafeHtml((await harness.admin.get(String(response.headers.location))).body);
             } else {
               expect(after).toEqual(before);
               if (forms) {

@@ -27,7 +27,7 @@ afterAll(() => harness?.close());
 
 /** The ids of the sign-ups waiting in the moderation queue. */
 async function pendingUsers(): Promise<string[]> {
-  const queue = await harness.app.inject('/moderation');
+  const queue = await harness.admin.get('/moderation');
   return [...queue.body.matchAll(/ id="(pending-user-\d+)"/g)].map((match) => match[1] ?? '');
 }
 
@@ -55,7 +55,7 @@ describe('the sign-up form under hostile input', () => {
           expectNoKey(response, harness.logLines);
           if (String(response.headers['content-type']).startsWith('text/html')) expectSafeHtml(response.body);
           // The log of checks shows what was sent, escaped, and never the key.
-          const log = await harness.app.inject('/log');
+          const log = await harness.admin.get('/log');
           expectSafeHtml(log.body);
           expectNoKey(log, harness.logLines);
           if (response.statusCode !== 200) expect(await pendingUsers()).toEqual(before);
@@ -106,7 +106,7 @@ describe('the sign-up form under hostile input', () => {
             expect(response.statusCode).toBe(200);
             expect(response.body).toContain('being reviewed');
             expect(after).toHaveLength(before.length + 1);
-            const queue = (await harness.app.inject('/moderation')).body;
+            const queue = (await harness.admin.get('/moderation')).body;
             expectSafeHtml(queue);
             expect(shownEntry(queue, after.at(-1) ?? '')).toEqual({ ...expected, paragraphs: [] });
           } else {

@@ -14,6 +14,11 @@ export interface PageOptions {
   widget?: boolean;
   /** A wider page, for tables. */
   wide?: boolean;
+  /**
+   * A page of the admin area, for a logged-in administrator: the navigation links the queue and the
+   * log, and a log-out button carrying the CSRF token. Visitors' pages do not mention the admin area.
+   */
+  admin?: { user: string; csrfToken: string } | undefined;
 }
 
 /** The page shell: head, navigation, main content, footer. */
@@ -33,8 +38,16 @@ ${options.widget ? html`<script src="${site.widgetScriptUrl}" defer></script>` :
   <nav>
     <a href="/">Posts</a>
     <a href="/signup">Sign up</a>
-    <a href="/moderation">Moderation</a>
+    ${
+      options.admin
+        ? html`<a href="/moderation">Moderation</a>
     <a href="/log">Log</a>
+    <form class="logout" method="post" action="/logout">
+      <input type="hidden" name="_csrf" value="${options.admin.csrfToken}">
+      <button type="submit">Log out ${options.admin.user}</button>
+    </form>`
+        : ''
+    }
   </nav>
 </header>
 <main>

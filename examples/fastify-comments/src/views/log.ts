@@ -3,10 +3,16 @@ import { html } from './html.js';
 import { formatTime, page, type Site } from './layout.js';
 
 /** The recent verdicts, newest first, like the "log of spam attacks" in CleanTalk's dashboard. */
-export function logPage(site: Site, entries: readonly LogEntry[], dashboardLinks: boolean): string {
+export function logPage(
+  site: Site,
+  entries: readonly LogEntry[],
+  dashboardLinks: boolean,
+  admin: { user: string; csrfToken: string },
+): string {
   return page(site, {
     title: 'Log',
     wide: true,
+    admin,
     main: html`<h1>Log of checks</h1>
 <p>The newest checks of this site's forms, newest first${dashboardLinks ? ': a request id opens the check in the CleanTalk dashboard' : ''}.</p>
 ${
