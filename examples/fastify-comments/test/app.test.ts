@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, lastBody, postForm, startHarness, widgetFields } from './helpers.js';
+import { newestPending } from './hostile.js';
 
 const POST = 'tomatoes-on-a-balcony';
 
@@ -80,7 +81,7 @@ describe('the comment form', () => {
   it('holds a comment CleanTalk wants moderated and keeps it off the page', async () => {
     const response = await comment({ message: 'Please moderate_me before publishing.' });
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toMatch(/\?held=\d+#respond$/);
+    expect(response.headers.location).toBe(`/posts/${POST}?held#respond`);
     const page = await harness.app.inject(response.headers.location as string);
     expect(page.body).toContain('held for moderation');
     expect(page.body).not.toContain('Please moderate_me');
@@ -92,7 +93,7 @@ describe('the comment form', () => {
     harness.devserver.setFault({ status: 503, times: 2 });
     const response = await comment();
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toContain('?held=');
+    expect(response.headers.location).toBe(`/posts/${POST}?held#respond`);
     const log = await harness.admin.get('/log');
     expect(log.body).toContain('not verified');
   });
@@ -129,6 +130,19 @@ describe('the comment form', () => {
     expect(page.body).toContain('<p>Half a tomato: \uFFFD</p>');
   });
 
+  it('blocks a comment whose honeypot is filled, stores nothing, asks CleanTalk nothing, and logs it', async () => {
+    const response = await comment({ ct_hp: 'https://cheap-seeds.example' });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('rejected as automated');
+    expect(harness.devserver.lastRequest('check_message')).toBeUndefined();
+    expect((await harness.app.inject(`/posts/${POST}`)).body).toContain('0 comments');
+    expect((await harness.admin.get('/moderation')).body).not.toContain('My cherry tomatoes');
+    const log = (await harness.admin.get('/log')).body;
+    expect(log).toContain('badge-block');
+    expect(log).toContain('Your message was rejected as automated.');
+    expect(log).toContain('ada@example.com');
+  });
+
   it('answers 404 for a comment on a post that does not exist', async () => {
     const response = await comment({ post: 'no-such-post' });
     expect(response.statusCode).toBe(404);
@@ -137,8 +151,8 @@ describe('the comment form', () => {
 
 describe('the moderation queue', () => {
   async function held(): Promise<number> {
-    const response = await comment({ message: 'moderate_me: is this on topic?' });
-    return Number(/held=(\d+)/.exec(response.headers.location as string)?.[1]);
+    await comment({ message: 'moderate_me: is this on topic?' });
+    return newestPending((await harness.admin.get('/moderation')).body, 'comment');
   }
 
   it('publishes an approved comment and tells CleanTalk it was fine', async () => {
@@ -249,6 +263,16 @@ describe('the sign-up form', () => {
     expect(log.body).toContain('stop_email@example.com');
   });
 
+  it('blocks a sign-up whose honeypot is filled, creates no account, and logs it', async () => {
+    const response = await signup({ ct_hp: 'Grace' });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('rejected as automated');
+    expect(harness.devserver.lastRequest('check_newuser')).toBeUndefined();
+    expect((await signup({})).statusCode).toBe(200); // the address is still free
+    const log = (await harness.admin.get('/log')).body;
+    expect(log).toContain('Your message was rejected as automated.');
+  });
+
   it('puts a sign-up to review in the moderation queue', async () => {
     const response = await signup({ email: 'review@example.com' });
     expect(response.body).toContain('being reviewed');
@@ -279,7 +303,7 @@ describe('the pages', () => {
     for (const url of [`/posts/${POST}`, '/signup']) {
       const page = await harness.app.inject(url);
       expect(page.body).toContain(
-        `<ct-protected-form detector-src="${harness.devserver.detectorUrl}" start-token-url="/ct-protected-form/start-token">`,
+        `<ct-protected-form detector-src="${harness.devserver.detectorUrl}" start-token-url="/ct-protected-form/start-token" honeypot>`,
       );
       expect(page.body).toContain('<script src="/assets/ct-protected-form.min.js" defer></script>');
     }

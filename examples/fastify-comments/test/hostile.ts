@@ -158,6 +158,17 @@ export function refilled(body: string, field: 'name' | 'email' | 'message'): str
   return found?.[1] === undefined ? undefined : unescapeHtml(found[1]);
 }
 
+/**
+ * The id of the newest entry of a kind (`comment` or `user`) in the moderation queue, which lists
+ * them oldest first. Visitors are never shown the id of what they sent; the queue is.
+ */
+export function newestPending(queue: string, kind: 'comment' | 'user'): number {
+  const ids = [...queue.matchAll(new RegExp(` id="pending-${kind}-(\\d+)"`, 'g'))].map((match) =>
+    Number(match[1]),
+  );
+  return ids.at(-1) ?? Number.NaN;
+}
+
 /** The author and paragraphs of the element with this id (a comment or a moderation entry). */
 export function shownEntry(
   body: string,

@@ -95,11 +95,12 @@ export function postRoutes(app: FastifyInstance, context: AppContext): void {
       status: verdict.decision === 'allow' ? 'approved' : 'pending',
       requestId: verdict.requestId ?? null,
     });
-    // Post/Redirect/Get: reloading the page does not send the comment again.
+    // Post/Redirect/Get: reloading the page does not send the comment again. A held comment's
+    // address names no id: the visitor learns nothing about the queue.
     const target =
       comment.status === 'approved'
         ? `/posts/${post.slug}#comment-${comment.id}`
-        : `/posts/${post.slug}?held=${comment.id}#respond`;
+        : `/posts/${post.slug}?held#respond`;
     return reply.redirect(target, 303);
   });
 }

@@ -12,9 +12,14 @@ export interface Protection {
 /** Values a visitor typed, shown again when a form comes back (blocked, or invalid). */
 export type FormValues = Record<string, string>;
 
-/** Wraps a form in `<ct-protected-form>`: the only change the protection needs in the markup. */
+/**
+ * Wraps a form in `<ct-protected-form>`: the only change the protection needs in the markup.
+ * `honeypot` adds the trap field `ct_hp`, off-screen and skipped by keyboards, screen readers and
+ * password managers: a bot that fills every input fills it, and the verifier blocks the submission
+ * without spending a check.
+ */
 export function protectedForm(protection: Protection, form: SafeHtml): SafeHtml {
-  return html`<ct-protected-form detector-src="${protection.detectorSrc}" start-token-url="${protection.startTokenUrl}">
+  return html`<ct-protected-form detector-src="${protection.detectorSrc}" start-token-url="${protection.startTokenUrl}" honeypot>
 ${form}
 </ct-protected-form>`;
 }
