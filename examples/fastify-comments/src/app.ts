@@ -52,9 +52,66 @@ export interface AppConfig {
   dashboardLinks?: boolean | undefined;
   /** Fastify's logger option. @default false */
   logger?: FastifyServerOptions['logger'];
-  /** Fastify's `trustProxy`: set it to your proxy's address when the app runs behind one. @default false */
+  /**
+   * Fastify's `trustProxy`: the reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` are
+   * believed (addresses, CIDR ranges, or `true` for any peer). `request.ip` is what CleanTalk gets
+   * as the visitor's IP, and `request.protocol` decides whether the session cookie is `Secure`.
+   * @default false
+   */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Time and size limits for what clients send; see {@link ServerLimits}. */
+  limits?: ServerLimits | undefined;
 }
+
+/**
+ * How long a client may take and how much it may send. Node and Fastify wait forever by default
+ * for a request's body: a few hundred connections that trickle in a byte now and then would hold
+ * the server. Each limit is checked about once a second (`connectionsCheckingInterval`).
+ */
+export interface ServerLimits {
+  /**
+   * The whole request, headers and body, must arrive within this time, or the server answers 408
+   * and closes the connection (Node's `server.requestTimeout`). A form post of a megabyte over a
+   * slow mobile line takes a few seconds.
+   * @default 30_000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * The request's headers must arrive within this time (Node's `server.headersTimeout`); at most
+   * `requestTimeoutMs`.
+   * @default 10_000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * A kept-alive connection with no request in progress is closed after this time (Node's
+   * `server.keepAliveTimeout`). Behind a reverse proxy that keeps connections to the app open, set
+   * it above the proxy's own idle timeout, or the proxy may send a request on a connection the
+   * app is closing.
+   * @default 10_000
+   */
+  keepAliveTimeoutMs?: number;
+  /**
+   * A connection on which nothing at all happens for this long is closed, also while an answer is
+   * being read (Fastify's `connectionTimeout`, `socket.setTimeout`).
+   * @default 60_000
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The largest request body in bytes: the verifier's adapters' default, 1 MiB; larger bodies get
+   * 413 before they are parsed.
+   * @default 1_048_576
+   */
+  bodyLimit?: number;
+}
+
+/** The limits the app runs with when {@link AppConfig.limits} leaves them out. */
+export const DEFAULT_LIMITS: Required<ServerLimits> = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+  bodyLimit: 1_048_576,
+};
 
 /**
  * Builds the example site: a blog whose comment and sign-up forms are protected by
@@ -62,8 +119,21 @@ export interface AppConfig {
  * call `app.listen()`, or `app.inject()` in tests.
  */
 export async function buildApp(config: AppConfig): Promise<FastifyInstance> {
-  // request.ip, which the checks send as the visitor's IP, honours trustProxy only.
-  const app = Fastify({ logger: config.logger ?? false, trustProxy: config.trustProxy ?? false });
+  const limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const app = Fastify({
+    logger: config.logger ?? false,
+    // request.ip, which the checks send as the visitor's IP, honours trustProxy only.
+    trustProxy: config.trustProxy ?? false,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    bodyLimit: limits.bodyLimit,
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      // How often Node looks for requests past their time: every second instead of every 30 s.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+  });
   const store = Store.open({ file: config.dataFile });
   app.addHook('onClose', async () => store.close());
 

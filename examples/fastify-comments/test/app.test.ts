@@ -281,6 +281,37 @@ describe('the sign-up form', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  const forwarded = (app: Harness['app'], devserver: Harness['devserver']) =>
+    app.inject({
+      method: 'POST',
+      url: '/comments',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9' },
+      payload: new URLSearchParams({
+        post: POST,
+        name: 'Ada',
+        email: 'ada@example.com',
+        message: 'Via the proxy.',
+        ...widgetFields(devserver),
+      }).toString(),
+    });
+
+  it('ignores X-Forwarded-For by default: anyone can send one', async () => {
+    await forwarded(harness.app, harness.devserver);
+    expect(lastBody(harness.devserver, 'check_message').sender_ip).toBe('127.0.0.1');
+  });
+
+  it('sends CleanTalk the visitor the trusted proxy names', async () => {
+    const proxied = await startHarness({ trustProxy: ['127.0.0.1'] });
+    try {
+      await forwarded(proxied.app, proxied.devserver);
+      expect(lastBody(proxied.devserver, 'check_message').sender_ip).toBe('203.0.113.9');
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('the start-token route', () => {
   it('issues a fresh token that is never cached', async () => {
     const first = await harness.app.inject('/ct-protected-form/start-token');
