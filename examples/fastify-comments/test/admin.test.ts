@@ -227,6 +227,12 @@ describe('a logged-in administrator', () => {
     expect((await harness.app.inject({ url: '/moderation', headers: { cookie } })).statusCode).toBe(303);
   });
 
+  it('is sent on from the login form to the page it asked for', async () => {
+    const response = await harness.admin.get('/login?next=%2Flog');
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/log');
+  });
+
   it('sees the admin links only in the admin area; visitors’ pages set no cookie', async () => {
     const queue = await harness.admin.get('/moderation');
     expect(queue.body).toContain('<a href="/log">Log</a>');
