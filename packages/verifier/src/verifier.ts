@@ -4,6 +4,7 @@ import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
+import { decisionOf } from './decision.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
@@ -201,7 +202,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       );
     }
 
-    const decision: Decision = response.stopQueue ? 'review' : response.allow ? 'allow' : 'block';
+    const decision = decisionOf(method, response);
     const verdict = verdictOf({
       decision,
       verified: true,
@@ -211,7 +212,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       reason:
         decision === 'allow'
           ? ''
-          : redactText(displayReason(response.comment), resolved.authKey) || defaultReason(decision),
+          : redactText(displayReason(response.comment), resolved.authKey) ||
+            defaultReason(decision, response),
       inactive: response.inactive,
       flags: pickFlags(response),
     });
@@ -258,15 +260,16 @@ function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
   }
 }
 
-function defaultReason(decision: Decision): string {
-  return decision === 'review'
-    ? 'Your message is held for moderation.'
-    : 'Your message was rejected as spam.';
+function defaultReason(decision: Decision, response: CheckResponse): string {
+  if (decision === 'block') return 'Your message was rejected as spam.';
+  return response.allow && response.inactive
+    ? 'Your account is created inactive until it is reviewed.'
+    : 'Your message is held for moderation.';
 }
 
 function pickFlags(response: CheckResponse): Verdict['flags'] {
   const flags: Verdict['flags'] = {};
-  for (const key of ['spam', 'blacklisted', 'jsDisabled', 'fastSubmit'] as const) {
+  for (const key of ['spam', 'blacklisted', 'jsDisabled', 'fastSubmit', 'stopQueue'] as const) {
     if (response[key] !== undefined) flags[key] = response[key];
   }
   return flags;

@@ -188,7 +188,12 @@ describe('an answer or a transport error that quotes the key', () => {
     const { verifier: v } = verifier({
       fetch: async () =>
         new Response(
-          JSON.stringify({ allow: 0, codes: `FORBIDDEN ${KEY}`, comment: `*** Bad key ${KEY} ***` }),
+          JSON.stringify({
+            allow: 0,
+            stop_queue: 1,
+            codes: `FORBIDDEN ${KEY}`,
+            comment: `*** Bad key ${KEY} ***`,
+          }),
         ),
     });
     const verdict = await v.checkMessage(person());
