@@ -163,6 +163,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             method,
             authKey: resolved.authKey,
             responseLang: resolved.responseLang,
+            eventTokenEnabled: resolved.eventTokenEnabled,
             ip,
             signals,
             startTime,

@@ -73,15 +73,17 @@ describe('checks against a CleanTalk-compatible server', () => {
       sender_nickname: 'Ann',
       message: 'What a lovely garden.',
       js_on: 1,
-      event_token_enabled: 0,
+      event_token_enabled: 1,
       submit_time: 12,
-      tz: 1,
+      tz: 'UTC+01',
       example: 'Gardens.',
       response_lang: 'en',
     });
     expect(body.agent).toMatch(/^ct-protected-form-\d+\.\d+\.\d+/);
     expect(JSON.parse(body.sender_info as string)).toMatchObject({
-      REFERRER: 'https://search.example/',
+      // No Referer header in this submission: the page the widget reports stands in.
+      REFERRER: 'https://blog.example/contact',
+      REFFERRER_PREVIOUS: 'https://search.example/',
       USER_AGENT: 'Mozilla/5.0 Test',
       page_url: 'https://blog.example/contact',
     });
@@ -351,7 +353,7 @@ describe('hostile input', () => {
     await verifier().verifier.checkMessage(
       person({ form: { ...widgetFields(), [FIELDS.eventToken]: '<script>'.repeat(8) } }),
     );
-    expect(lastBody('check_message')).toMatchObject({ event_token_enabled: 0 });
+    expect(lastBody('check_message')).toMatchObject({ event_token_enabled: 1 });
     expect(lastBody('check_message')).not.toHaveProperty('event_token');
   });
 
