@@ -1,3 +1,4 @@
+import { decodeCompressedText } from './compressed-text.js';
 import { SPECIAL_KEYS, type SpecialKey } from './options.js';
 import { countLinks, type DevServerRules, emailDomain, ipListHas, listHas } from './rules.js';
 import type { TokenStore } from './tokens.js';
@@ -102,7 +103,7 @@ export function decide(method: string, body: Record<string, unknown>, context: V
   const { rules } = context;
   const email = text(body.sender_email).trim();
   const ip = text(body.sender_ip).trim();
-  const message = text(body.message);
+  const message = decodeCompressedText(text(body.message));
   const lowerMessage = message.toLowerCase();
 
   // 1. The access key.

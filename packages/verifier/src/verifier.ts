@@ -7,8 +7,9 @@ import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './databa
 import { decisionOf } from './decision.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
+import { fitsAsIs, fitText } from './message-size.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
-import { buildCheckRequest, type CheckMethod } from './request.js';
+import { buildCheckRequest, type CheckMethod, type CheckRequest } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
 import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
 import type { StartTokenVerifier } from './start-token.js';
@@ -169,6 +170,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             startTime,
           });
 
+    if (method !== 'check_bot') await fitTexts(request as CheckRequest, method === 'check_message');
+
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
     try {
@@ -246,6 +249,16 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
   };
+}
+
+/** Keeps `message` and `example` within CleanTalk's practical size (see message-size.ts). */
+async function fitTexts(request: CheckRequest, compress: boolean): Promise<void> {
+  if (request.message !== undefined && !fitsAsIs(request.message)) {
+    request.message = await fitText(request.message, compress);
+  }
+  if (request.example !== undefined && !fitsAsIs(request.example)) {
+    request.example = await fitText(request.example, compress);
+  }
 }
 
 function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
