@@ -30,8 +30,9 @@ export const MAX_COMPRESSED_BYTES = 65_536;
 export async function fitText(text: string, compress: boolean): Promise<string> {
   if (fitsAsIs(text)) return text;
   if (compress) {
-    const packed = await gzipBase64(text);
-    if (packed.length <= MAX_COMPRESSED_BYTES) return packed;
+    // A runtime without CompressionStream, or one that fails, gets the cut text: never a crash.
+    const packed = await gzipBase64(text).catch(() => undefined);
+    if (packed !== undefined && packed.length <= MAX_COMPRESSED_BYTES) return packed;
   }
   return cutToJsonBytes(text, PLAIN_TEXT_BYTES);
 }

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fitText, jsonBytes, MAX_COMPRESSED_BYTES, PLAIN_TEXT_BYTES } from '../src/message-size.js';
 
 /** What CleanTalk reads from a text sent gzip-compressed and base64-encoded. */
@@ -56,6 +56,15 @@ describe('fitText', () => {
   it('cuts without compressing when asked to (check_newuser)', async () => {
     const text = 'x'.repeat(50_000);
     expect(await fitText(text, false)).toBe('x'.repeat(PLAIN_TEXT_BYTES));
+  });
+
+  it('cuts instead where the runtime cannot compress', async () => {
+    vi.stubGlobal('CompressionStream', undefined);
+    try {
+      expect(await fitText('x'.repeat(50_000), true)).toBe('x'.repeat(PLAIN_TEXT_BYTES));
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('never sends more than 64 KiB for any text', async () => {
