@@ -170,7 +170,10 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             startTime,
           });
 
-    if (method !== 'check_bot') await fitTexts(request as CheckRequest, method === 'check_message');
+    // Only an oversized text costs an await: the usual check stays synchronous up to the call.
+    if (method !== 'check_bot' && !textsFit(request as CheckRequest)) {
+      await fitTexts(request as CheckRequest, method === 'check_message');
+    }
 
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
@@ -249,6 +252,10 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
   };
+}
+
+function textsFit(request: CheckRequest): boolean {
+  return fitsAsIs(request.message ?? '') && fitsAsIs(request.example ?? '');
 }
 
 /** Keeps `message` and `example` within CleanTalk's practical size (see message-size.ts). */
