@@ -92,7 +92,9 @@ describe('a visitor with JavaScript', () => {
 
     const senderInfo = JSON.parse(body.sender_info as string);
     expect(senderInfo.USER_AGENT).toBe(await page.evaluate(() => navigator.userAgent));
-    expect(senderInfo.REFERRER).toBe(`${site.url}/`);
+    // REFERRER: the page that showed the form (the POST's Referer); before it, the front page.
+    expect(senderInfo.REFERRER).toBe(`${site.url}/posts/tomatoes-on-a-balcony`);
+    expect(senderInfo.REFFERRER_PREVIOUS).toBe(`${site.url}/`);
     expect(senderInfo.page_url).toBe(`${site.url}/posts/tomatoes-on-a-balcony`);
 
     // The browser did send the cookie to the site; CleanTalk never sees it.
@@ -182,7 +184,7 @@ describe('a visitor without JavaScript', () => {
     expect(await page.inputValue('textarea[name=message]')).toBe('Text-mode browsers grow tomatoes too.');
     const body = lastBody(site.devserver, 'check_message');
     expect(body.js_on).toBe(0);
-    expect(body.event_token_enabled).toBe(0);
+    expect(body.event_token_enabled).toBe(1);
     expect(body.event_token).toBeUndefined();
     expect(site.devserver.detectorLoads).toBe(0);
   });

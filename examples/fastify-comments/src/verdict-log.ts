@@ -14,8 +14,12 @@ export function logVerdict(
     decision: verdict.decision,
     verified: verdict.verified,
     codes: verdict.codes.join(' '),
-    // When CleanTalk could not be asked, say why (e.g. "answered HTTP 503"); never includes the key.
-    reason: verdict.reason || verdict.error?.message || '',
+    // A honeypot hit is decided here without asking CleanTalk: say so. When CleanTalk could not be
+    // asked, say why (e.g. "answered HTTP 503"); never includes the key.
+    reason:
+      verdict.basis === 'honeypot'
+        ? `Honeypot: the hidden trap field was filled in; decided here, CleanTalk was not asked. ${verdict.reason}`
+        : verdict.reason || verdict.error?.message || '',
     requestId: verdict.requestId ?? null,
     email: entry.email,
     ip: request.ip,

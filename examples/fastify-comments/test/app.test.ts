@@ -273,11 +273,12 @@ describe('the sign-up form', () => {
     expect(log).toContain('Your message was rejected as automated.');
   });
 
-  it('puts a sign-up to review in the moderation queue', async () => {
+  it('refuses a sign-up CleanTalk is unsure about (allow 0, stop_queue 0), as its CMS modules do', async () => {
     const response = await signup({ email: 'review@example.com' });
-    expect(response.body).toContain('being reviewed');
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('manual moderation');
     const queue = await harness.admin.get('/moderation');
-    expect(queue.body).toContain('review@example.com');
+    expect(queue.body).not.toContain('review@example.com');
   });
 });
 

@@ -14,7 +14,10 @@ export interface DevServerRules {
   denyIps: string[];
   /** Sender emails always denied: `DENIED_PRIV_LIST`. */
   denyEmails: string[];
-  /** Blacklisted sender emails: `FORBIDDEN BL`. Default: CleanTalk's documented test addresses. */
+  /**
+   * Blacklisted sender emails: `allow: 0`, `stop_queue: 1`, `FORBIDDEN BL`. Default: CleanTalk's
+   * documented test addresses.
+   */
   blacklistedEmails: string[];
   /** Blacklisted sender IPs: `FORBIDDEN BL`, and spammy records in the database API. */
   blacklistedIps: string[];
@@ -22,9 +25,12 @@ export interface DevServerRules {
   stopWords: string[];
   /** Disposable email domains: `EMAIL_DOMAIN_DISPOSABLE`. */
   disposableDomains: string[];
-  /** Sender emails held for manual moderation: `MANUAL`, `stop_queue: 1`. */
+  /** Sender emails held for manual moderation: `MANUAL`, `allow: 0`, `stop_queue: 0`. */
   reviewEmails: string[];
-  /** Words that hold a message for manual moderation: `MANUAL`, `stop_queue: 1`. */
+  /**
+   * Markers that hold a message for manual moderation (`MANUAL`, `allow: 0`, `stop_queue: 0`),
+   * matched case-insensitively as substrings. Default: `moderate_me`.
+   */
   reviewWords: string[];
   /** check_newuser emails answered `allow: 1, inactive: 1` (create the account, keep it inactive). */
   inactiveEmails: string[];

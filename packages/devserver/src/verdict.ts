@@ -1,3 +1,4 @@
+import { decodeCompressedText } from './compressed-text.js';
 import { SPECIAL_KEYS, type SpecialKey } from './options.js';
 import { countLinks, type DevServerRules, emailDomain, ipListHas, listHas } from './rules.js';
 import type { TokenStore } from './tokens.js';
@@ -85,8 +86,13 @@ function isOne(value: unknown): boolean {
   return value === 1 || value === '1' || value === true;
 }
 
+/**
+ * A refusal. CleanTalk's `stop_queue: 1` means "definitely spam, reject at once", which is what
+ * every rule but manual moderation answers; `stop_queue: 0` (with `allow: 0`) sends a message to
+ * the site's moderation queue.
+ */
 function deny(codes: string, comment: string, extra: Partial<Verdict> = {}): Verdict {
-  return { ...PASS, allow: 0, codes, comment, ...extra };
+  return { ...PASS, allow: 0, stop_queue: 1, codes, comment, ...extra };
 }
 
 /**
@@ -97,7 +103,7 @@ export function decide(method: string, body: Record<string, unknown>, context: V
   const { rules } = context;
   const email = text(body.sender_email).trim();
   const ip = text(body.sender_ip).trim();
-  const message = text(body.message);
+  const message = decodeCompressedText(text(body.message));
   const lowerMessage = message.toLowerCase();
 
   // 1. The access key.
@@ -148,7 +154,7 @@ export function decide(method: string, body: Record<string, unknown>, context: V
     rules.reviewWords.some((word) => word !== '' && lowerMessage.includes(word.toLowerCase()))
   ) {
     return deny('MANUAL', '*** The message will be published after manual moderation. ***', {
-      stop_queue: 1,
+      stop_queue: 0,
     });
   }
   if (method === 'check_newuser' && listHas(rules.inactiveEmails, email)) {

@@ -27,9 +27,16 @@ export const FIELDS = {
   timeZone: 'ct_tz',
   /** The visitor's offset from UTC in minutes, east positive (`-new Date().getTimezoneOffset()`). → `tz`. */
   tzOffset: 'ct_tz_offset',
-  /** `location.href` of the page that showed the form. → `sender_info.page_url`. */
+  /**
+   * `location.href` of the page that showed the form. → `sender_info.page_url`,
+   * `post_info.post_url`, and `sender_info.REFERRER` when the submission has no `Referer` header.
+   */
   pageUrl: 'ct_page_url',
-  /** `document.referrer` of that page: where the visitor came from. → `sender_info.REFERRER`. */
+  /**
+   * `document.referrer` of that page: where the visitor was before the form page, empty when the
+   * page was opened directly. → `sender_info.REFFERRER_PREVIOUS`, as CleanTalk's WordPress plugin
+   * sends it. (`sender_info.REFERRER` is the submission's own `Referer` header: the form page.)
+   */
   referrer: 'ct_referrer',
   /** Optional honeypot: stays empty for people, bots fill it. */
   honeypot: 'ct_hp',

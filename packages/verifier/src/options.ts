@@ -68,6 +68,15 @@ export interface VerifierOptions {
    * @default 'en'
    */
   responseLang?: string;
+  /**
+   * Whether the site's pages run CleanTalk's bot detector (they do wherever `<ct-protected-form>`
+   * loads it): sent as `event_token_enabled` with every check, token or not. With it on, a check
+   * without a token tells CleanTalk the token is missing, which is what a bot that skips the
+   * detector looks like; `false` tells CleanTalk the site has no detector at all, so set it only
+   * when your pages really load none (e.g. the widget's `detector-src` is switched off).
+   * @default true
+   */
+  eventTokenEnabled?: boolean;
 }
 
 /** The options after defaults and validation. */
@@ -82,6 +91,7 @@ export interface ResolvedOptions {
   now: () => number;
   logger: VerifierLogger;
   responseLang: string;
+  eventTokenEnabled: boolean;
 }
 
 export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
@@ -106,6 +116,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),
+    eventTokenEnabled: validateBoolean('eventTokenEnabled', options.eventTokenEnabled ?? true),
   };
 }
 
@@ -171,6 +182,12 @@ function validateFailMode(value: unknown): FailMode {
 function validateFunction<T>(option: string, value: T): T {
   if (typeof value !== 'function')
     throw new OptionsError(option, `expected a function, got ${describe(value)}`);
+  return value;
+}
+
+function validateBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new OptionsError(option, `expected true or false, got ${describe(value)}`);
   return value;
 }
 

@@ -21,7 +21,8 @@ export interface CheckRequest {
   event_token_enabled: 0 | 1;
   js_on: 0 | 1;
   submit_time?: number;
-  tz?: number;
+  /** The visitor's UTC offset as CleanTalk's API page writes it: `UTC+01`, `UTC-03`, `UTC+05:30`. */
+  tz?: string;
   sender_info: string;
   post_info: string;
   all_headers: string;
@@ -35,6 +36,8 @@ export interface BuildContext {
   method: CheckMethod;
   authKey: string;
   responseLang: string;
+  /** The site runs the bot detector: `event_token_enabled`, sent with every check. */
+  eventTokenEnabled: boolean;
   ip: string;
   signals: ClientSignals;
   startTime: StartTime;
@@ -56,7 +59,8 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
     auth_key: context.authKey,
     agent: AGENT,
     sender_ip: context.ip,
-    event_token_enabled: signals.eventToken ? 1 : 0,
+    // A site setting, not a property of this submission: a missing token is itself a signal.
+    event_token_enabled: context.eventTokenEnabled ? 1 : 0,
     js_on: signals.jsProven ? 1 : 0,
     sender_info: JSON.stringify(senderInfo),
     post_info: JSON.stringify(postInfo),
@@ -69,7 +73,7 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
   assign(request, 'phone', toSingleText(submission.phone, LIMITS.shortText));
   assign(request, 'event_token', signals.eventToken);
   assign(request, 'submit_time', context.startTime.submitTimeSeconds);
-  if (signals.tzOffsetMinutes !== undefined) request.tz = signals.tzOffsetMinutes / 60;
+  if (signals.tzOffsetMinutes !== undefined) request.tz = utcOffset(signals.tzOffsetMinutes);
   assign(request, 'example', relevanceText(submission.relevance));
   assign(request, 'x_forwarded_for', getHeader(headers, 'x-forwarded-for'));
   assign(request, 'x_real_ip', getHeader(headers, 'x-real-ip'));
@@ -77,8 +81,12 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
 }
 
 /**
- * The page the form was on and `sender_info` (referrer, user agent, page URL, time zone), from the
- * submission, the widget's fields and the request headers. Shared by every check method.
+ * The page the form was on and `sender_info`, from the submission, the widget's fields and the
+ * request headers. Shared by every check method. The addresses mean what they mean to CleanTalk's
+ * WordPress plugin: `REFERRER` (and the older spelling `REFFERRER`) is the submission's own
+ * `Referer` header, the page that showed the form (falling back to that page's URL as the widget
+ * or the app reports it); `REFFERRER_PREVIOUS` is where the visitor was before that page (its
+ * `document.referrer`, sent only when there was one).
  */
 export function describePage(
   submission: Submission,
@@ -91,20 +99,30 @@ export function describePage(
     httpUrl(typeof submission.pageUrl === 'string' ? submission.pageUrl : undefined) ??
     signals.pageUrl ??
     refererHeader;
-  const referrer = signals.referrer ?? (signals.pageUrl ? undefined : refererHeader);
+  const referrer = refererHeader ?? pageUrl ?? '';
   const userAgent = getHeader(headers, 'user-agent');
 
   const senderInfo: Record<string, unknown> = {
-    REFERRER: referrer ?? '',
-    // Older CleanTalk servers and the official PHP library read this spelling.
-    REFFERRER: referrer ?? '',
+    REFERRER: referrer,
+    // Older CleanTalk servers, the official PHP library and the WordPress plugin read this spelling.
+    REFFERRER: referrer,
     USER_AGENT: userAgent ?? '',
     page_url: pageUrl ?? '',
   };
+  if (signals.referrer) senderInfo.REFFERRER_PREVIOUS = signals.referrer;
   if (signals.timeZone) senderInfo.timezone = signals.timeZone;
   if (startTime.problem) senderInfo.start_time_problem = startTime.problem;
   if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
   return pageUrl ? { pageUrl, senderInfo } : { senderInfo };
+}
+
+/** Minutes east of UTC as CleanTalk's `tz`: `60` → `UTC+01`, `-180` → `UTC-03`, `330` → `UTC+05:30`. */
+export function utcOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const hours = String(Math.floor(abs / 60)).padStart(2, '0');
+  const rest = abs % 60;
+  return `UTC${sign}${hours}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
 }
 
 function commentType(value: unknown, method: CheckMethod): string {

@@ -12,7 +12,12 @@ export interface CheckResponse {
   blacklisted?: boolean;
   jsDisabled?: boolean;
   fastSubmit?: boolean;
-  stopQueue: boolean;
+  /**
+   * `stop_queue` with `allow: false`: true = definitely spam, reject at once; false = hold for
+   * manual moderation. Absent when not sent (then read as false, as CleanTalk's libraries do).
+   */
+  stopQueue?: boolean;
+  /** check_newuser: create the account, but inactive. */
   inactive: boolean;
   /** 1 enabled, 0 disabled, -1 unknown. */
   accountStatus?: number;
@@ -27,11 +32,14 @@ export const LICENCE_CODES = [
   'SERVICE_FREEZED',
 ] as const;
 
+/** `LicenceError.licenceCode` of an answer that said `account_status: 0` without a licence code. */
+export const ACCOUNT_DISABLED = 'account_status: 0';
+
 const WHAT = 'CleanTalk check';
 
 /**
  * Validates a parsed JSON answer. Throws {@link ResponseError} when it is not a check answer and
- * {@link LicenceError} when CleanTalk refused the key.
+ * {@link LicenceError} when CleanTalk refused the key (a licence code, or `account_status: 0`).
  */
 export function parseCheckResponse(body: unknown): CheckResponse {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -41,6 +49,8 @@ export function parseCheckResponse(body: unknown): CheckResponse {
   const codes = splitCodes(raw.codes);
   const licence = codes.find((code) => (LICENCE_CODES as readonly string[]).includes(code));
   if (licence) throw new LicenceError(licence);
+  // A disabled account is the same configuration problem, whatever codes came with it.
+  if (toNumber(raw.account_status) === 0) throw new LicenceError(ACCOUNT_DISABLED);
   if (typeof raw.error_message === 'string' && raw.allow === undefined) {
     throw new ResponseError(
       WHAT,
@@ -54,7 +64,6 @@ export function parseCheckResponse(body: unknown): CheckResponse {
     allow,
     codes,
     comment: typeof raw.comment === 'string' ? raw.comment : '',
-    stopQueue: toFlag(raw.stop_queue) ?? false,
     inactive: toFlag(raw.inactive) ?? false,
   };
   const id = typeof raw.id === 'string' && /^[0-9a-f]{32}$/i.test(raw.id) ? raw.id.toLowerCase() : undefined;
@@ -63,6 +72,7 @@ export function parseCheckResponse(body: unknown): CheckResponse {
   setFlag(response, 'blacklisted', raw.blacklisted);
   setFlag(response, 'jsDisabled', raw.js_disabled);
   setFlag(response, 'fastSubmit', raw.fast_submit);
+  setFlag(response, 'stopQueue', raw.stop_queue);
   const status = toNumber(raw.account_status);
   if (status !== undefined) response.accountStatus = status;
   if (typeof raw.version === 'string' || typeof raw.version === 'number')
@@ -92,7 +102,7 @@ export function toFlag(value: unknown): boolean | undefined {
 
 function setFlag(
   target: CheckResponse,
-  key: 'spam' | 'blacklisted' | 'jsDisabled' | 'fastSubmit',
+  key: 'spam' | 'blacklisted' | 'jsDisabled' | 'fastSubmit' | 'stopQueue',
   value: unknown,
 ): void {
   const f = toFlag(value);

@@ -36,7 +36,9 @@ export interface ClientSignals {
   timeZone?: string;
   /** Minutes east of UTC. */
   tzOffsetMinutes?: number;
+  /** The page that showed the form (`location.href`). */
   pageUrl?: string;
+  /** Where the visitor was before that page (its `document.referrer`). → `REFFERRER_PREVIOUS`. */
   referrer?: string;
   /** The honeypot field was present and filled in: a bot. */
   honeypotFilled: boolean;

@@ -8,8 +8,10 @@ export type Decision = 'allow' | 'review' | 'block';
 /** The outcome of one check. Returned, never thrown: spam and upstream failures are both verdicts. */
 export interface Verdict {
   /**
-   * `allow`: publish it. `review`: keep it but hold it for moderation (CleanTalk's `stop_queue`, or a
-   * failure under the default fail mode). `block`: reject it and show {@link Verdict.reason}.
+   * `allow`: publish it. `review`: keep it but hold it for moderation (CleanTalk answered
+   * `allow: 0, stop_queue: 0` to a message, or `allow: 1, inactive: 1` to a registration, or a
+   * failure under the default fail mode). `block`: reject it and show {@link Verdict.reason}
+   * (`allow: 0, stop_queue: 1`, or `allow: 0` to a registration or a `check_bot`).
    */
   decision: Decision;
   /** True only when CleanTalk was reached and gave a usable answer that decided this verdict. */
@@ -35,10 +37,22 @@ export interface Verdict {
   eventToken: boolean;
   /** How `submit_time` was measured, and what was wrong with it if anything. */
   startTime: StartTime;
-  /** check_newuser: CleanTalk asks to create the account inactive (e.g. until the email is confirmed). */
+  /**
+   * check_newuser: CleanTalk asks to create the account inactive (e.g. until the email is
+   * confirmed). Such a verdict is a `review`: create the account, keep it inactive.
+   */
   inactive: boolean;
-  /** CleanTalk's flags, when it sent them. */
-  flags: { spam?: boolean; blacklisted?: boolean; jsDisabled?: boolean; fastSubmit?: boolean };
+  /**
+   * CleanTalk's flags, when it sent them. `stopQueue` (`stop_queue`) with a refusal: true =
+   * definitely spam, false = hold for manual moderation.
+   */
+  flags: {
+    spam?: boolean;
+    blacklisted?: boolean;
+    jsDisabled?: boolean;
+    fastSubmit?: boolean;
+    stopQueue?: boolean;
+  };
   /** Why the check was not verified. */
   error?: CheckError;
   /** Time the check took, in milliseconds. */

@@ -4,10 +4,12 @@ import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
+import { decisionOf } from './decision.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
+import { fitsAsIs, fitText } from './message-size.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
-import { buildCheckRequest, type CheckMethod } from './request.js';
+import { buildCheckRequest, type CheckMethod, type CheckRequest } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
 import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
 import type { StartTokenVerifier } from './start-token.js';
@@ -162,10 +164,16 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             method,
             authKey: resolved.authKey,
             responseLang: resolved.responseLang,
+            eventTokenEnabled: resolved.eventTokenEnabled,
             ip,
             signals,
             startTime,
           });
+
+    // Only an oversized text costs an await: the usual check stays synchronous up to the call.
+    if (method !== 'check_bot' && !textsFit(request as CheckRequest)) {
+      await fitTexts(request as CheckRequest, method === 'check_message');
+    }
 
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
@@ -201,7 +209,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       );
     }
 
-    const decision: Decision = response.stopQueue ? 'review' : response.allow ? 'allow' : 'block';
+    const decision = decisionOf(method, response);
     const verdict = verdictOf({
       decision,
       verified: true,
@@ -211,7 +219,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       reason:
         decision === 'allow'
           ? ''
-          : redactText(displayReason(response.comment), resolved.authKey) || defaultReason(decision),
+          : redactText(displayReason(response.comment), resolved.authKey) ||
+            defaultReason(decision, response),
       inactive: response.inactive,
       flags: pickFlags(response),
     });
@@ -245,6 +254,20 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   };
 }
 
+function textsFit(request: CheckRequest): boolean {
+  return fitsAsIs(request.message ?? '') && fitsAsIs(request.example ?? '');
+}
+
+/** Keeps `message` and `example` within CleanTalk's practical size (see message-size.ts). */
+async function fitTexts(request: CheckRequest, compress: boolean): Promise<void> {
+  if (request.message !== undefined && !fitsAsIs(request.message)) {
+    request.message = await fitText(request.message, compress);
+  }
+  if (request.example !== undefined && !fitsAsIs(request.example)) {
+    request.example = await fitText(request.example, compress);
+  }
+}
+
 function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
   switch (options.failMode) {
     case 'allow':
@@ -258,15 +281,16 @@ function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
   }
 }
 
-function defaultReason(decision: Decision): string {
-  return decision === 'review'
-    ? 'Your message is held for moderation.'
-    : 'Your message was rejected as spam.';
+function defaultReason(decision: Decision, response: CheckResponse): string {
+  if (decision === 'block') return 'Your message was rejected as spam.';
+  return response.allow && response.inactive
+    ? 'Your account is created inactive until it is reviewed.'
+    : 'Your message is held for moderation.';
 }
 
 function pickFlags(response: CheckResponse): Verdict['flags'] {
   const flags: Verdict['flags'] = {};
-  for (const key of ['spam', 'blacklisted', 'jsDisabled', 'fastSubmit'] as const) {
+  for (const key of ['spam', 'blacklisted', 'jsDisabled', 'fastSubmit', 'stopQueue'] as const) {
     if (response[key] !== undefined) flags[key] = response[key];
   }
   return flags;

@@ -227,6 +227,7 @@ describe('Fastify plugin', () => {
       { preHandler: app.ctProtectedForm.preHandler({ method: 'check_newuser' }) },
       async (request) => ({
         decision: request.ctVerdict?.decision,
+        inactive: request.ctVerdict?.inactive,
         keys: Object.keys(request.body as object),
       }),
     );
@@ -236,7 +237,12 @@ describe('Fastify plugin', () => {
       headers: FORM,
       payload: urlencoded(contactForm({ email: 'inactive@example.com' })),
     });
-    expect(response.json()).toEqual({ decision: 'allow', keys: ['email', 'name', 'message'] });
+    // allow 1 + inactive 1: create the account, inactive, which the app decides on as a review.
+    expect(response.json()).toEqual({
+      decision: 'review',
+      inactive: true,
+      keys: ['email', 'name', 'message'],
+    });
     expect(local.server.lastRequest('check_newuser')).toBeDefined();
   });
 

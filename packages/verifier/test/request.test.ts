@@ -2,19 +2,24 @@ import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import { AGENT } from '@ct-protected-form/verifier';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { buildCheckRequest } from '../src/request.js';
+import { buildCheckRequest, utcOffset } from '../src/request.js';
 import { readClientSignals, resolveStartTime } from '../src/signals.js';
 import type { Submission } from '../src/submission.js';
 import { VERSION } from '../src/version.js';
 
 const START = 1_764_000_000_000;
 
-function build(submission: Submission, method: 'check_message' | 'check_newuser' = 'check_message') {
+function build(
+  submission: Submission,
+  method: 'check_message' | 'check_newuser' = 'check_message',
+  eventTokenEnabled = true,
+) {
   const signals = readClientSignals(submission.form);
   return buildCheckRequest(submission, {
     method,
     authKey: 'key',
     responseLang: 'en',
+    eventTokenEnabled,
     ip: submission.ip,
     signals,
     startTime: resolveStartTime(signals, START + 10_000, undefined),
@@ -60,14 +65,15 @@ describe('buildCheckRequest', () => {
       event_token_enabled: 1,
       js_on: 1,
       submit_time: 10,
-      tz: -5,
+      tz: 'UTC-05',
       response_lang: 'en',
       example: 'A post about gardens.\n\nLovely roses\n\nGreat tips',
       x_forwarded_for: '203.0.113.7',
     });
     expect(JSON.parse(request.sender_info)).toEqual({
-      REFERRER: 'https://search.example/',
-      REFFERRER: 'https://search.example/',
+      REFERRER: 'https://blog.example/post/1',
+      REFFERRER: 'https://blog.example/post/1',
+      REFFERRER_PREVIOUS: 'https://search.example/',
       USER_AGENT: 'Mozilla/5.0',
       page_url: 'https://blog.example/post/1',
       timezone: 'America/New_York',
@@ -83,15 +89,45 @@ describe('buildCheckRequest', () => {
     });
   });
 
-  it('omits what is absent instead of sending nulls, and says JavaScript did not run', () => {
+  it('omits what is absent instead of sending nulls, and says JavaScript did not run but the site runs the detector', () => {
     const request = build({ ip: '203.0.113.7' });
     expect(Object.values(request)).not.toContain(null);
     expect(Object.values(request)).not.toContain(undefined);
     expect(request).not.toHaveProperty('sender_email');
     expect(request).not.toHaveProperty('event_token');
     expect(request).not.toHaveProperty('submit_time');
-    expect(request).toMatchObject({ js_on: 0, event_token_enabled: 0 });
+    expect(request).toMatchObject({ js_on: 0, event_token_enabled: 1 });
     expect(JSON.parse(request.sender_info)).toMatchObject({ REFERRER: '', start_time_problem: 'missing' });
+    expect(JSON.parse(request.sender_info)).not.toHaveProperty('REFFERRER_PREVIOUS');
+  });
+
+  it('says the site has no bot detector only when configured so', () => {
+    expect(build({ ip: '203.0.113.7' }, 'check_message', false)).toMatchObject({ event_token_enabled: 0 });
+  });
+
+  it('sends the form page as REFERRER when the request has no Referer, and no REFFERRER_PREVIOUS for a page opened directly', () => {
+    const request = build({
+      ip: '203.0.113.7',
+      form: { [FIELDS.pageUrl]: 'https://blog.example/post/1', [FIELDS.referrer]: '' },
+    });
+    expect(JSON.parse(request.sender_info)).toMatchObject({
+      REFERRER: 'https://blog.example/post/1',
+      REFFERRER: 'https://blog.example/post/1',
+    });
+    expect(JSON.parse(request.sender_info)).not.toHaveProperty('REFFERRER_PREVIOUS');
+  });
+
+  it.each([
+    [60, 'UTC+01'],
+    [0, 'UTC+00'],
+    [-180, 'UTC-03'],
+    [330, 'UTC+05:30'],
+    [345, 'UTC+05:45'],
+    [-570, 'UTC-09:30'],
+    [840, 'UTC+14'],
+  ])('writes a UTC offset of %i minutes as tz %s', (minutes, tz) => {
+    expect(utcOffset(minutes)).toBe(tz);
+    expect(build({ ip: '203.0.113.7', form: { [FIELDS.tzOffset]: String(minutes) } }).tz).toBe(tz);
   });
 
   it('uses the Referer header as the page URL when the widget did not run', () => {
@@ -100,6 +136,7 @@ describe('buildCheckRequest', () => {
       comment_type: 'comment',
       post_url: 'https://blog.example/contact',
     });
+    expect(JSON.parse(request.sender_info)).toMatchObject({ REFERRER: 'https://blog.example/contact' });
   });
 
   it('defaults the comment type by method and refuses odd ones', () => {

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { decodeCompressedText } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import {
   ConnectionError,
@@ -73,15 +74,17 @@ describe('checks against a CleanTalk-compatible server', () => {
       sender_nickname: 'Ann',
       message: 'What a lovely garden.',
       js_on: 1,
-      event_token_enabled: 0,
+      event_token_enabled: 1,
       submit_time: 12,
-      tz: 1,
+      tz: 'UTC+01',
       example: 'Gardens.',
       response_lang: 'en',
     });
     expect(body.agent).toMatch(/^ct-protected-form-\d+\.\d+\.\d+/);
     expect(JSON.parse(body.sender_info as string)).toMatchObject({
-      REFERRER: 'https://search.example/',
+      // No Referer header in this submission: the page the widget reports stands in.
+      REFERRER: 'https://blog.example/contact',
+      REFFERRER_PREVIOUS: 'https://search.example/',
       USER_AGENT: 'Mozilla/5.0 Test',
       page_url: 'https://blog.example/contact',
     });
@@ -188,7 +191,12 @@ describe('an answer or a transport error that quotes the key', () => {
     const { verifier: v } = verifier({
       fetch: async () =>
         new Response(
-          JSON.stringify({ allow: 0, codes: `FORBIDDEN ${KEY}`, comment: `*** Bad key ${KEY} ***` }),
+          JSON.stringify({
+            allow: 0,
+            stop_queue: 1,
+            codes: `FORBIDDEN ${KEY}`,
+            comment: `*** Bad key ${KEY} ***`,
+          }),
         ),
     });
     const verdict = await v.checkMessage(person());
@@ -297,12 +305,40 @@ describe('hostile input', () => {
     expect(body).toMatchObject({ sender_nickname: 'a', message: '42' });
   });
 
-  it('caps a message of several megabytes and still answers', async () => {
+  it('caps a message of several megabytes at 100 000 characters, sent compressed, and still answers', async () => {
     const verdict = await verifier({ timeoutMs: 3000 }).verifier.checkMessage(
       person({ message: 'x'.repeat(5_000_000) }),
     );
     expect(verdict.verified).toBe(true);
-    expect(lastBody('check_message').message).toHaveLength(100_000);
+    expect(decodeCompressedText(String(lastBody('check_message').message))).toBe('x'.repeat(100_000));
+  });
+
+  it('does not turn a 300 KB hostile form into a 600 KB upstream body', async () => {
+    // JSON escapes a control character to 6 bytes: sent plain, this message alone was 600 KB.
+    const message = '\u0001'.repeat(100_000) + '"\\'.repeat(100_000);
+    const relevance = { pageText: '\u001f'.repeat(100_000) };
+    const verdict = await verifier({ timeoutMs: 3000 }).verifier.checkMessage(person({ message, relevance }));
+    expect(verdict.verified).toBe(true);
+    const received = local.server.lastRequest('check_message');
+    const bytes = Number(received?.headers['content-length']);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(20_000);
+  });
+
+  it('keeps the whole of a long message for CleanTalk to judge: a stop word at its end still counts', async () => {
+    const message = `${'A long and honest story about tomatoes. '.repeat(1_500)} stop_word`;
+    const verdict = await verifier().verifier.checkMessage(person({ message }));
+    expect(lastBody('check_message').message).toMatch(/^H4sI/);
+    expect(verdict).toMatchObject({ decision: 'block', codes: ['STOP_LIST'] });
+  });
+
+  it('keeps an incompressible hostile message within 32 KiB in the body', async () => {
+    let text = '';
+    for (let i = 0; text.length < 100_000; i++) text += String.fromCharCode(0x4e00 + ((i * 7919) % 20_000));
+    await verifier({ timeoutMs: 3000 }).verifier.checkMessage(person({ message: text }));
+    const sent = String(lastBody('check_message').message);
+    expect(Buffer.byteLength(JSON.stringify(sent))).toBeLessThanOrEqual(32_768 + 2);
+    expect(text.startsWith(sent)).toBe(true);
   });
 
   it('repairs invalid UTF-16 so the JSON on the wire is valid', async () => {
@@ -346,7 +382,7 @@ describe('hostile input', () => {
     await verifier().verifier.checkMessage(
       person({ form: { ...widgetFields(), [FIELDS.eventToken]: '<script>'.repeat(8) } }),
     );
-    expect(lastBody('check_message')).toMatchObject({ event_token_enabled: 0 });
+    expect(lastBody('check_message')).toMatchObject({ event_token_enabled: 1 });
     expect(lastBody('check_message')).not.toHaveProperty('event_token');
   });
 

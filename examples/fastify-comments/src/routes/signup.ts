@@ -60,7 +60,9 @@ export function signupRoutes(app: FastifyInstance, context: AppContext): void {
       const user = store.addUser({
         name: values.name,
         email: values.email,
-        status: verdict.decision === 'allow' ? 'approved' : 'pending',
+        // CleanTalk's allow 1 + inactive 1 is a review with `inactive`: the account is created, and
+        // stays inactive until the address is confirmed. Any other review waits for a moderator.
+        status: verdict.decision === 'allow' || verdict.inactive ? 'approved' : 'pending',
         inactive: verdict.inactive,
         requestId: verdict.requestId ?? null,
       });

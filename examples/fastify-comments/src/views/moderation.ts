@@ -15,8 +15,9 @@ export interface ModerationPageOptions {
 }
 
 /**
- * The moderation queue: what CleanTalk asked to hold (`stop_queue`) or could not check. Approving
- * or rejecting also tells CleanTalk (feedback), which trains the filter for this site.
+ * The moderation queue: what CleanTalk asked a person to look at (`allow: 0, stop_queue: 0`) or
+ * could not check. Approving or rejecting also tells CleanTalk (feedback), which trains the filter
+ * for this site.
  */
 export function moderationPage(site: Site, options: ModerationPageOptions): string {
   const empty = options.comments.length === 0 && options.users.length === 0;
