@@ -84,15 +84,18 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   const startTokens = options.startTokens;
   const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
   const lastLogged = new Map<string, number>();
+  const endpointName = `${resolved.endpoint.origin}${resolved.endpoint.pathname}`;
 
   function report(error: CheckError): void {
     const now = resolved.now();
     if ((lastLogged.get(error.code) ?? -Infinity) > now - LOG_INTERVAL_MS) return;
     lastLogged.set(error.code, now);
     if (error instanceof LicenceError) {
-      resolved.logger.error(`[ct-protected-form] configuration error: ${error.message}`);
+      resolved.logger.error(`[ct-protected-form] configuration error at ${endpointName}: ${error.message}`);
     } else {
-      resolved.logger.warn(`[ct-protected-form] check not verified: ${error.message}`);
+      resolved.logger.warn(
+        `[ct-protected-form] check not verified with ${endpointName}: ${error.message} (submissions get failMode '${resolved.failMode}'; repeats muted for a minute)`,
+      );
     }
   }
 

@@ -22,6 +22,7 @@ import {
   takeHiddenFields,
   URLENCODED,
 } from '../adapter/index.js';
+import { createProxyWarning } from '../adapter/proxy-warning.js';
 import { OptionsError } from '../errors.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
@@ -82,9 +83,19 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   if (parseForms !== undefined && typeof parseForms !== 'boolean') {
     throw new OptionsError('parseForms', 'expected true or false');
   }
-  const resolved = resolveAdapterOptions(adapterOptions);
+  // Operational warnings go where the app's other logs go, unless a logger was given.
+  const logger = adapterOptions.logger ?? {
+    warn: (message: string) => fastify.log.warn(message),
+    error: (message: string) => fastify.log.error(message),
+  };
+  const resolved = resolveAdapterOptions({ ...adapterOptions, logger });
   const { verifier, defaults } = resolved;
   const stashed = new WeakMap<FastifyRequest, HiddenFields>();
+  const warnProxy = createProxyWarning(logger, "set Fastify's trustProxy option to your proxies' addresses");
+  /** Protected routes seen (and validated) at registration, by method and URL: they have their own hooks. */
+  const registered = new Set<string>();
+  /** Configurations of routes declared before the plugin loaded, resolved at their first request. */
+  const late = new WeakMap<object, ResolvedRouteConfig>();
 
   if (parseForms !== false) {
     for (const type of [URLENCODED, MULTIPART]) {
@@ -102,6 +113,11 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     return async function ctProtectedForm(request, reply) {
       let verdict: Verdict;
       try {
+        warnProxy(
+          request.ip,
+          request.headers['x-forwarded-for'],
+          request.ip !== request.socket.remoteAddress,
+        );
         verdict = await checkRequest(verifier, route, {
           ip: request.ip,
           headers: request.headers,
@@ -139,6 +155,7 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   } satisfies CtProtectedFormDecorator);
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
+    rejectMisspelledConfig(route);
     const config = route.config?.ctProtectedForm;
     if (config === undefined || config === false) return;
     const resolvedRoute = resolveRouteConfig(
@@ -146,9 +163,40 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
       defaults,
       `config.ctProtectedForm of ${route.method} ${route.url}`,
     );
+    registered.add(routeKey(route.method, route.url));
     // Before validation, so a body schema never sees (or strips) the hidden fields.
     route.preValidation = [...hooks(route.preValidation), stashHiddenFields];
     route.preHandler = [...hooks(route.preHandler), protect(resolvedRoute)];
+  });
+
+  /**
+   * Routes declared before this plugin finished loading (`app.register()` without `await`, then
+   * `app.post(…)`) never reach the onRoute hook above, but the app's hooks do reach them: these two
+   * check such routes, so a route configured for protection is never left unchecked.
+   */
+  const lateRoute = (request: FastifyRequest): ResolvedRouteConfig | undefined => {
+    const { ctProtectedForm: config, method, url } = request.routeOptions.config as RouteContextConfig;
+    if (config === undefined || config === false || registered.has(routeKey(method, url))) return undefined;
+    if (config === true || config === null || typeof config !== 'object') {
+      return resolveRouteConfig(config as boolean, defaults, `config.ctProtectedForm of ${method} ${url}`);
+    }
+    let route = late.get(config as object);
+    if (!route) {
+      route = resolveRouteConfig(
+        config as ProtectedRouteConfig,
+        defaults,
+        `config.ctProtectedForm of ${method} ${url}`,
+      );
+      late.set(config as object, route);
+    }
+    return route;
+  };
+  fastify.addHook('preValidation', async (request) => {
+    if (lateRoute(request)) stashed.set(request, takeHiddenFields(request.body));
+  });
+  fastify.addHook('preHandler', async (request, reply) => {
+    const route = lateRoute(request);
+    if (route) return protect(route).call(fastify, request, reply);
   });
 
   const tokenRoute = resolved.startTokenRoute;
@@ -159,6 +207,34 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     });
   }
 };
+
+/** What Fastify keeps in a route's `config`: the route's own entries plus its method and URL. */
+interface RouteContextConfig {
+  ctProtectedForm?: unknown;
+  method: unknown;
+  url: unknown;
+}
+
+function routeKey(method: unknown, url: unknown): string {
+  return `${String(method)} ${String(url)}`;
+}
+
+/**
+ * `config.ctProtectedFrom` or `config.ct_protected_form` would leave the route unprotected, silently;
+ * the type checker only catches it in an object literal.
+ */
+function rejectMisspelledConfig(route: RouteOptions): void {
+  for (const key of Object.keys(route.config ?? {})) {
+    if (key === 'ctProtectedForm') continue;
+    const letters = key.toLowerCase().replace(/[^a-z]/g, '');
+    if (letters.startsWith('ctprot') || letters === 'ctprotectedform' || letters === 'protectedform') {
+      throw new OptionsError(
+        `config.${key} of ${route.method} ${route.url}`,
+        'unknown key (did you mean "ctProtectedForm"?): the route would not be protected',
+      );
+    }
+  }
+}
 
 function hooks<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];
