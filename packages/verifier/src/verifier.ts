@@ -75,7 +75,7 @@ const FAILURE_REASON = 'Your message could not be checked for spam right now. Pl
  * Creates a verifier. Throws an `OptionsError` naming the option when one is missing or ill-formed.
  *
  * @example
- * const verifier = createVerifier({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const verifier = createVerifier({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * const verdict = await verifier.checkMessage({ ip: request.ip, email, message, headers, form: request.body });
  * if (verdict.decision === 'block') reply.code(403).send(verdict.reason);
  */

@@ -154,6 +154,28 @@ describe('createRequestProtector', () => {
     expect(bad.response?.status).toBe(400);
   });
 
+  it('warns once when getIp gives a local address and the request carries X-Forwarded-For', async () => {
+    const warnings: string[] = [];
+    const protect = createRequestProtector({
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      getIp: () => '10.0.0.5',
+      logger: { warn: (message) => warnings.push(message), error() {} },
+    });
+    const request = (headers: Record<string, string>) =>
+      new Request('https://site.example/contact', {
+        method: 'POST',
+        headers: { ...FORM, ...headers },
+        body: urlencoded(contactForm()),
+      });
+    await protect(request({}));
+    expect(warnings).toHaveLength(0);
+    await protect(request({ 'x-forwarded-for': '198.51.100.1' }));
+    await protect(request({ 'x-forwarded-for': '198.51.100.2' }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/10\.0\.0\.5.*X-Forwarded-For.*getIp/);
+  });
+
   it('applies the per-call route configuration', async () => {
     const { url } = await start({}, { method: 'check_newuser', fields: { email: 'login' } });
     await post(url, urlencoded({ ...contactForm(), login: 'zoe@example.com' }));

@@ -71,7 +71,7 @@ declare global {
  * server reachable directly.
  *
  * @example
- * const protect = ctProtectedForm({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const protect = ctProtectedForm({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * app.post('/contact', protect({ commentType: 'contact' }), (req, res) => {
  *   if (req.ctVerdict?.decision === 'review') holdForModeration(req.body);
  * });

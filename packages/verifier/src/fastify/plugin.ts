@@ -24,6 +24,7 @@ import {
 } from '../adapter/index.js';
 import { createProxyWarning } from '../adapter/proxy-warning.js';
 import { OptionsError } from '../errors.js';
+import type { VerifierLogger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
 import type { Verifier } from '../verifier.js';
@@ -44,6 +45,11 @@ export interface FastifyCtProtectedFormOptions extends AdapterOptions {
    * @default true
    */
   parseForms?: boolean;
+  /**
+   * Where unverified checks, configuration problems and proxy misconfigurations are reported.
+   * @default the app's logger (`fastify.log`)
+   */
+  logger?: VerifierLogger;
 }
 
 /** What the plugin adds to the Fastify instance as `fastify.ctProtectedForm`. */
@@ -250,7 +256,7 @@ function hooks<T>(value: T | readonly T[] | undefined): T[] {
  * `trustProxy` to your proxies, never to `true` on a server reachable directly.
  *
  * @example
- * await app.register(ctProtectedForm, { authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * await app.register(ctProtectedForm, { authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * app.post('/contact', { config: { ctProtectedForm: { commentType: 'contact' } } }, async (request) => {
  *   if (request.ctVerdict?.decision === 'review') await holdForModeration(request.body);
  * });

@@ -100,7 +100,7 @@ export interface RequestProtector {
  * Uses Web APIs only.
  *
  * @example
- * const protect = createRequestProtector({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const protect = createRequestProtector({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * export async function POST(request: Request) {
  *   const { verdict, fields, response } = await protect(request, { ip: clientIp(request), commentType: 'contact' });
  *   if (response) return response;
