@@ -100,8 +100,6 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   const warnProxy = createProxyWarning(logger, "set Fastify's trustProxy option to your proxies' addresses");
   /** Protected routes seen (and validated) at registration, by method and URL: they have their own hooks. */
   const registered = new Set<string>();
-  /** Configurations of routes declared before the plugin loaded, resolved at their first request. */
-  const late = new WeakMap<object, ResolvedRouteConfig>();
 
   if (parseForms !== false) {
     for (const type of [URLENCODED, MULTIPART]) {
@@ -177,32 +175,33 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
 
   /**
    * Routes declared before this plugin finished loading (`app.register()` without `await`, then
-   * `app.post(…)`) never reach the onRoute hook above, but the app's hooks do reach them: these two
-   * check such routes, so a route configured for protection is never left unchecked.
+   * `app.post(…)`) never reach the onRoute hook above, but the app's hooks do reach them: this one
+   * checks such routes, so a route configured for protection is never left unchecked. It runs
+   * before validation (the hidden fields must be out of the body by then), so for these routes the
+   * check comes before the route's own preValidation hooks.
    */
-  const lateRoute = (request: FastifyRequest): ResolvedRouteConfig | undefined => {
+  let lateDefault: preHandlerAsyncHookHandler | undefined;
+  const lateChecks = new WeakMap<object, preHandlerAsyncHookHandler>();
+  const lateCheck = (request: FastifyRequest): preHandlerAsyncHookHandler | undefined => {
     const { ctProtectedForm: config, method, url } = request.routeOptions.config as RouteContextConfig;
     if (config === undefined || config === false || registered.has(routeKey(method, url))) return undefined;
-    if (config === true || config === null || typeof config !== 'object') {
-      return resolveRouteConfig(config as boolean, defaults, `config.ctProtectedForm of ${method} ${url}`);
+    const option = `config.ctProtectedForm of ${method} ${url}`;
+    if (config === null || typeof config !== 'object') {
+      lateDefault ??= protect(resolveRouteConfig(config as boolean, defaults, option));
+      return lateDefault;
     }
-    let route = late.get(config as object);
-    if (!route) {
-      route = resolveRouteConfig(
-        config as ProtectedRouteConfig,
-        defaults,
-        `config.ctProtectedForm of ${method} ${url}`,
-      );
-      late.set(config as object, route);
+    let check = lateChecks.get(config);
+    if (!check) {
+      check = protect(resolveRouteConfig(config as ProtectedRouteConfig, defaults, option));
+      lateChecks.set(config, check);
     }
-    return route;
+    return check;
   };
-  fastify.addHook('preValidation', async (request) => {
-    if (lateRoute(request)) stashed.set(request, takeHiddenFields(request.body));
-  });
-  fastify.addHook('preHandler', async (request, reply) => {
-    const route = lateRoute(request);
-    if (route) return protect(route).call(fastify, request, reply);
+  fastify.addHook('preValidation', async function checkLateRoute(request, reply) {
+    const check = lateCheck(request);
+    if (!check) return;
+    stashed.set(request, takeHiddenFields(request.body));
+    return check.call(fastify, request, reply);
   });
 
   const tokenRoute = resolved.startTokenRoute;
