@@ -147,6 +147,20 @@ try {
   );
   console.log(`type-checked the TypeScript quick starts (${elapsed()})`);
 
+  // CommonJS apps load these ESM-only packages with require() (Node >= 20.19, the engines floor).
+  try {
+    await run(
+      process.execPath,
+      [
+        '-e',
+        "for (const p of ['', '/fastify', '/express', '/fetch']) require('@ct-protected-form/verifier' + p)",
+      ],
+      { cwd: join(apps, 'express-app') },
+    );
+  } catch (error) {
+    problems.push(`require() of the verifier from CommonJS failed:\n${error.stderr}`);
+  }
+
   // 5. Run each quick start against the devserver.
   const { DEFAULT_AUTH_KEY, startDevServer } = await import(
     new URL('packages/devserver/dist/index.js', `file://${root}`).href
