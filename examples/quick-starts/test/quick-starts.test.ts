@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import * as fields from '@ct-protected-form/fields';
@@ -54,6 +54,7 @@ describe('the README shows the quick starts verbatim', () => {
 
   it('names the widget version and the integrity hash the build printed in every CDN snippet', () => {
     const integrityFile = new URL('packages/widget/dist/integrity.json', root);
+    expect(existsSync(integrityFile), 'the widget is not built: run `pnpm build` first').toBe(true);
     const { version, integrity } = JSON.parse(read(integrityFile)) as Record<string, string>;
     const snippets = [...read(new URL('README.md', root)).matchAll(/<script src="https:\/\/unpkg[^>]*>/g)];
     expect(snippets.length).toBeGreaterThanOrEqual(2);
@@ -71,6 +72,9 @@ describe('the README shows the quick starts verbatim', () => {
 describe('each quick start runs against the devserver', () => {
   let devserver: DevServer;
   beforeAll(async () => {
+    // The quick starts import the packages as an app does: from their build.
+    const verifierBuild = new URL('packages/verifier/dist/index.js', root);
+    if (!existsSync(verifierBuild)) throw new Error('The packages are not built: run `pnpm build` first.');
     devserver = await startDevServer();
   });
   afterAll(() => devserver?.close());
