@@ -410,6 +410,23 @@ describe('Fastify plugin: mistakes are loud', () => {
     expect(local.server.requests.filter((r) => r.methodName === 'check_message')).toHaveLength(2);
   });
 
+  it('answers 500 naming the typo when a route declared before the plugin loaded misspells its key', async () => {
+    app = Fastify();
+    void app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    app.post('/typo', { config: { ctProtectedFrom: true } as never }, async () => 'unprotected');
+    await app.ready();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/typo',
+      headers: FORM,
+      payload: urlencoded(contactForm()),
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().message).toMatch(
+      /config\.ctProtectedFrom of POST \/typo.*did you mean "ctProtectedForm"/,
+    );
+  });
+
   it('refuses misspelled route configuration keys when the route is declared', async () => {
     app = Fastify();
     await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY });

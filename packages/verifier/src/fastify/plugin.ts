@@ -182,9 +182,18 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
    */
   let lateDefault: preHandlerAsyncHookHandler | undefined;
   const lateChecks = new WeakMap<object, preHandlerAsyncHookHandler>();
+  /** Route configurations already looked at for a misspelled `ctProtectedForm` key. */
+  const lateTypoChecked = new WeakSet<object>();
   const lateCheck = (request: FastifyRequest): preHandlerAsyncHookHandler | undefined => {
-    const { ctProtectedForm: config, method, url } = request.routeOptions.config as RouteContextConfig;
-    if (config === undefined || config === false || registered.has(routeKey(method, url))) return undefined;
+    const routeConfig = request.routeOptions.config as RouteContextConfig;
+    const { ctProtectedForm: config, method, url } = routeConfig;
+    if (config === undefined || config === false || registered.has(routeKey(method, url))) {
+      if (!lateTypoChecked.has(routeConfig)) {
+        lateTypoChecked.add(routeConfig);
+        rejectMisspelledConfig({ config: routeConfig, method, url });
+      }
+      return undefined;
+    }
     const option = `config.ctProtectedForm of ${method} ${url}`;
     if (config === null || typeof config !== 'object') {
       lateDefault ??= protect(resolveRouteConfig(config as boolean, defaults, option));
@@ -228,13 +237,13 @@ function routeKey(method: unknown, url: unknown): string {
  * `config.ctProtectedFrom` or `config.ct_protected_form` would leave the route unprotected, silently;
  * the type checker only catches it in an object literal.
  */
-function rejectMisspelledConfig(route: RouteOptions): void {
-  for (const key of Object.keys(route.config ?? {})) {
+function rejectMisspelledConfig(route: { config?: unknown; method: unknown; url: unknown }): void {
+  for (const key of Object.keys((route.config as object | undefined) ?? {})) {
     if (key === 'ctProtectedForm') continue;
     const letters = key.toLowerCase().replace(/[^a-z]/g, '');
     if (letters.startsWith('ctprot') || letters === 'ctprotectedform' || letters === 'protectedform') {
       throw new OptionsError(
-        `config.${key} of ${route.method} ${route.url}`,
+        `config.${key} of ${String(route.method)} ${String(route.url)}`,
         'unknown key (did you mean "ctProtectedForm"?): the route would not be protected',
       );
     }
