@@ -40,6 +40,7 @@ try {
     byName[found.name] = join(tarballs, file);
     problems.push(...found.problems.map((problem) => `${found.name}: ${problem}`));
   }
+  problems.push(...(await publishedExportsInSync()));
   console.log(`checked the tarballs with publint and arethetypeswrong (${elapsed()})`);
 
   // 3. Three fresh apps, each with only what its quick start needs, in one pnpm workspace so a
@@ -296,4 +297,31 @@ async function checkTarball(data) {
       found.push(`${file} points at ${missing.join(', ')}, neither shipped nor inlined`);
   }
   return { name, problems: found };
+}
+
+/**
+ * `publishConfig.exports` / `.imports` (what is published) must be the workspace's `exports` /
+ * `imports` without the `source` condition: an entry added to one and not the other would be
+ * missing from, or stale in, the published package.
+ */
+async function publishedExportsInSync() {
+  const found = [];
+  const withoutSource = (value) =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .filter(([key]) => key !== 'source')
+            .map(([key, inner]) => [key, withoutSource(inner)]),
+        )
+      : value;
+  for (const dir of await readdir(join(root, 'packages'))) {
+    const manifest = JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8'));
+    for (const field of ['exports', 'imports']) {
+      const expected = JSON.stringify(withoutSource(manifest[field]));
+      if (expected !== JSON.stringify(manifest.publishConfig?.[field])) {
+        found.push(`packages/${dir}/package.json: publishConfig.${field} is not ${field} without "source"`);
+      }
+    }
+  }
+  return found;
 }
