@@ -206,11 +206,18 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     }
     return check;
   };
-  fastify.addHook('preValidation', async function checkLateRoute(request, reply) {
-    const check = lateCheck(request);
-    if (!check) return;
+  // Callback style: on every route of the app, an async hook would cost a promise per request.
+  fastify.addHook('preValidation', function checkLateRoute(request, reply, done) {
+    let check: preHandlerAsyncHookHandler | undefined;
+    try {
+      check = lateCheck(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!check) return done();
     stashed.set(request, takeHiddenFields(request.body));
-    return check.call(fastify, request, reply);
+    // As for an async hook: after an answer (a block, a 400), Fastify's chain sees reply.sent and stops.
+    check.call(fastify, request, reply).then(() => done(), done);
   });
 
   const tokenRoute = resolved.startTokenRoute;
