@@ -65,11 +65,15 @@ export class ConnectionError extends CtProtectedFormError {
 /** CleanTalk answered with an HTTP status other than 2xx. */
 export class HttpStatusError extends CtProtectedFormError {
   readonly status: number;
+  /** The URL that answered, without its query (which may hold the access key). */
+  readonly url: string | undefined;
 
-  constructor(what: string, status: number) {
-    super('CT_HTTP_STATUS', `${what} answered HTTP ${status}`);
+  constructor(what: string, status: number, url?: URL) {
+    const where = url ? `${url.origin}${url.pathname}` : undefined;
+    super('CT_HTTP_STATUS', `${what} answered HTTP ${status}${where ? ` at ${where}` : ''}`);
     this.name = 'HttpStatusError';
     this.status = status;
+    this.url = where;
   }
 }
 

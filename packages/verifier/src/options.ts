@@ -59,8 +59,9 @@ export interface VerifierOptions {
    */
   now?: () => number;
   /**
-   * Where configuration problems (licence errors) are reported.
-   * @default console
+   * Where checks CleanTalk could not verify (with the endpoint URL and the HTTP status or cause) and
+   * configuration problems (licence errors) are reported, each kind at most once a minute.
+   * @default console (the Fastify plugin: the app's logger)
    */
   logger?: VerifierLogger;
   /**

@@ -135,7 +135,8 @@ async function attemptExchange(
     if (kind === 'body') throw closedMidBody(call);
     throw new ConnectionError(call.what, error instanceof ExchangeError ? error.cause : error);
   }
-  if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(call.what, answer.status);
+  if (answer.status < 200 || answer.status > 299)
+    throw new HttpStatusError(call.what, answer.status, call.url);
   return answer.text;
 }
 
@@ -155,7 +156,7 @@ async function attemptFetch(call: JsonCall, cancellation: Cancellation): Promise
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});
-    throw new HttpStatusError(call.what, response.status);
+    throw new HttpStatusError(call.what, response.status, call.url);
   }
   return readText(response, call, signal);
 }

@@ -77,7 +77,7 @@ const FAILURE_REASON = 'Your message could not be checked for spam right now. Pl
  * Creates a verifier. Throws an `OptionsError` naming the option when one is missing or ill-formed.
  *
  * @example
- * const verifier = createVerifier({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const verifier = createVerifier({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * const verdict = await verifier.checkMessage({ ip: request.ip, email, message, headers, form: request.body });
  * if (verdict.decision === 'block') reply.code(403).send(verdict.reason);
  */
@@ -86,15 +86,18 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   const startTokens = options.startTokens;
   const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
   const lastLogged = new Map<string, number>();
+  const endpointName = `${resolved.endpoint.origin}${resolved.endpoint.pathname}`;
 
   function report(error: CheckError): void {
     const now = resolved.now();
     if ((lastLogged.get(error.code) ?? -Infinity) > now - LOG_INTERVAL_MS) return;
     lastLogged.set(error.code, now);
     if (error instanceof LicenceError) {
-      resolved.logger.error(`[ct-protected-form] configuration error: ${error.message}`);
+      resolved.logger.error(`[ct-protected-form] configuration error at ${endpointName}: ${error.message}`);
     } else {
-      resolved.logger.warn(`[ct-protected-form] check not verified: ${error.message}`);
+      resolved.logger.warn(
+        `[ct-protected-form] check not verified with ${endpointName}: ${error.message} (submissions get failMode '${resolved.failMode}'; repeats muted for a minute)`,
+      );
     }
   }
 

@@ -152,15 +152,28 @@ describe('Express middleware', () => {
 
   it('takes the client IP from req.ip: X-Forwarded-For only through trust proxy', async () => {
     const headers = { ...FORM, 'x-forwarded-for': '198.51.100.200' };
-    const untrusted = await start();
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message), error() {} };
+    const untrusted = await start({ logger });
+    await post(untrusted.url, urlencoded(contactForm()), headers);
     await post(untrusted.url, urlencoded(contactForm()), headers);
     expect(sent().sender_ip).toBe('127.0.0.1');
+    // The app is behind a proxy it does not trust: said once, through the app's logger.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/127\.0\.0\.1.*X-Forwarded-For.*'trust proxy'/);
     server?.closeAllConnections();
     server?.close();
 
-    const trusted = await start({}, (app) => app.set('trust proxy', 'loopback'));
+    warnings.length = 0;
+    const trusted = await start({ logger }, (app) => app.set('trust proxy', 'loopback'));
     await post(trusted.url, urlencoded(contactForm()), headers);
     expect(sent().sender_ip).toBe('198.51.100.200');
+    expect(warnings).toHaveLength(0);
+  });
+
+  it('refuses a misspelled route configuration key', () => {
+    const protect = ctProtectedForm({ authKey: DEFAULT_AUTH_KEY });
+    expect(() => protect({ comment_type: 'contact' } as never)).toThrow(/config\.comment_type.*unknown key/);
   });
 
   it('validates its options when created', () => {

@@ -39,3 +39,9 @@ app.post('/signup', { config: { ctProtectedForm: true } }, async () => 'ok');
 app.post('/bad', { config: { ctProtectedForm: { method: 'check_spam' } } }, async () => 'x');
 // @ts-expect-error the plugin needs the access key
 void app.register(ctProtectedForm, {});
+// @ts-expect-error a misspelled key in a preHandler's configuration is a type error
+app.ctProtectedForm.preHandler({ commentTyp: 'contact' });
+// @ts-expect-error a misspelled field key is a type error
+app.ctProtectedForm.preHandler({ fields: { mail: 'email' } });
+// In a route's `config`, Fastify infers the config type from the literal, so a misspelled key there
+// is no type error: the plugin refuses it when the route is declared (see fastify.test.ts).

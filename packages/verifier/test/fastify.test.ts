@@ -379,6 +379,140 @@ describe('Fastify plugin: client IP', () => {
   });
 });
 
+/** A Fastify logger writing warn-and-above lines into `lines`, parsed. */
+function capturedLogger(lines: { level: number; msg: string }[]): FastifyServerOptions['logger'] {
+  return {
+    level: 'warn',
+    stream: { write: (line: string) => lines.push(JSON.parse(line)) },
+  };
+}
+
+describe('Fastify plugin: mistakes are loud', () => {
+  it('still checks routes declared before the plugin finished registering (no await)', async () => {
+    app = Fastify();
+    void app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    app.post('/late', { config: { ctProtectedForm: { commentType: 'contact' } } }, async (request) => ({
+      decision: request.ctVerdict?.decision,
+    }));
+    app.post('/late-default', { config: { ctProtectedForm: true } }, async (request) => ({
+      decision: request.ctVerdict?.decision,
+    }));
+    await app.ready();
+    const blocked = await app.inject({
+      method: 'POST',
+      url: '/late',
+      headers: { ...FORM, accept: 'application/json' },
+      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
+    });
+    expect(blocked.statusCode).toBe(403);
+    expect(JSON.parse(sent().post_info as string)).toMatchObject({ comment_type: 'contact' });
+    const allowed = await app.inject({
+      method: 'POST',
+      url: '/late-default',
+      headers: FORM,
+      payload: urlencoded(contactForm()),
+    });
+    expect(allowed.json()).toEqual({ decision: 'allow' });
+    expect(local.server.requests.filter((r) => r.methodName === 'check_message')).toHaveLength(2);
+  });
+
+  it('answers 500 naming the typo when a route declared before the plugin loaded misspells its key', async () => {
+    app = Fastify();
+    void app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    app.post('/typo', { config: { ctProtectedFrom: true } as never }, async () => 'unprotected');
+    await app.ready();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/typo',
+      headers: FORM,
+      payload: urlencoded(contactForm()),
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().message).toMatch(
+      /config\.ctProtectedFrom of POST \/typo.*did you mean "ctProtectedForm"/,
+    );
+  });
+
+  it('refuses misspelled route configuration keys when the route is declared', async () => {
+    app = Fastify();
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY });
+    expect(() =>
+      app?.post('/a', { config: { ctProtectedForm: { commentTyp: 'contact' } as never } }, async () => 'x'),
+    ).toThrow(/config\.ctProtectedForm of POST \/a\.commentTyp.*did you mean "commentType"/);
+    expect(() => app?.post('/b', { config: { ctProtectedFrom: true } as never }, async () => 'x')).toThrow(
+      /config\.ctProtectedFrom of POST \/b.*did you mean "ctProtectedForm"/,
+    );
+    expect(() =>
+      app?.post('/c', { config: { ctProtectedForm: { fields: { mail: 'x' } } as never } }, async () => 'x'),
+    ).toThrow(/fields\.mail/);
+  });
+
+  it('logs an unverified check through app.log with the endpoint URL and the HTTP status', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const endpoint = `${local.server.url}/wrong-path`;
+    app = Fastify({ logger: capturedLogger(lines) });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint });
+    app.post(
+      '/contact',
+      { config: { ctProtectedForm: true } },
+      async (request) => request.ctVerdict?.decision,
+    );
+    await app.ready();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: FORM,
+      payload: urlencoded(contactForm()),
+    });
+    expect(response.body).toBe('review');
+    const warning = lines.find((line) => line.msg.includes('check not verified'));
+    expect(warning?.level).toBe(40);
+    expect(warning?.msg).toContain(endpoint);
+    expect(warning?.msg).toContain('HTTP 404');
+    expect(warning?.msg).not.toContain(DEFAULT_AUTH_KEY);
+  });
+
+  it('warns once through app.log when X-Forwarded-For arrives from a local peer and no proxy is trusted', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    app = Fastify({ logger: capturedLogger(lines) });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    app.post('/contact', { config: { ctProtectedForm: true } }, async () => 'ok');
+    await app.ready();
+    const post = (remoteAddress: string) =>
+      app?.inject({
+        method: 'POST',
+        url: '/contact',
+        headers: { ...FORM, 'x-forwarded-for': '198.51.100.7' },
+        payload: urlencoded(contactForm()),
+        remoteAddress,
+      });
+    await post('203.0.113.9');
+    expect(lines.filter((line) => line.msg.includes('X-Forwarded-For'))).toHaveLength(0);
+    await post('127.0.0.1');
+    await post('10.1.2.3');
+    const warnings = lines.filter((line) => line.msg.includes('X-Forwarded-For'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toMatch(/127\.0\.0\.1.*trustProxy/);
+  });
+
+  it('says nothing about X-Forwarded-For when Fastify trusts the proxy', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    app = Fastify({ logger: capturedLogger(lines), trustProxy: '127.0.0.1' });
+    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    app.post('/contact', { config: { ctProtectedForm: true } }, async () => 'ok');
+    await app.ready();
+    await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: { ...FORM, 'x-forwarded-for': '198.51.100.7' },
+      payload: urlencoded(contactForm()),
+      remoteAddress: '127.0.0.1',
+    });
+    expect(sent().sender_ip).toBe('198.51.100.7');
+    expect(lines.filter((line) => line.msg.includes('X-Forwarded-For'))).toHaveLength(0);
+  });
+});
+
 describe('Fastify plugin: start tokens', () => {
   it('serves fresh tokens, uncached, that make submit_time come from the server clock', async () => {
     let clock = Date.now();

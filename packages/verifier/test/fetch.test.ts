@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_AUTH_KEY } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
-import { createStartTokens, OptionsError, SubmissionError, type Verdict } from '@ct-protected-form/verifier';
+import { createStartTokens, OptionsError, type Verdict } from '@ct-protected-form/verifier';
 import {
   createRequestProtector,
   type ProtectCallOptions,
@@ -121,10 +121,12 @@ describe('createRequestProtector', () => {
   });
 
   it('takes the IP from the call, else from getIp, and never from X-Forwarded-For on its own', async () => {
+    const warnings: string[] = [];
     const protect = createRequestProtector({
       authKey: DEFAULT_AUTH_KEY,
       endpoint: local.server.apiUrl,
       getIp: (request) => request.headers.get('cf-connecting-ip'),
+      logger: { warn: (message) => warnings.push(message), error() {} },
     });
     const request = (headers: Record<string, string>) =>
       new Request('https://site.example/contact', {
@@ -136,13 +138,42 @@ describe('createRequestProtector', () => {
     expect(sent().sender_ip).toBe('203.0.113.40');
     await protect(request({ 'cf-connecting-ip': '203.0.113.40' }), { ip: '203.0.113.41' });
     expect(sent().sender_ip).toBe('203.0.113.41');
-    await expect(protect(request({}))).rejects.toBeInstanceOf(SubmissionError);
+    const checks = local.server.requests.length;
+    const noIp = await protect(request({}));
+    expect(noIp.verdict).toBeNull();
+    expect(noIp.response?.status).toBe(400);
+    expect(await noIp.response?.json()).toMatchObject({ code: 'CT_NO_CLIENT_IP', message: /getIp/ });
+    await protect(request({}));
+    expect(local.server.requests.length).toBe(checks);
+    expect(warnings.filter((w) => w.includes('getIp returned no client address'))).toHaveLength(1);
 
     const withoutGetIp = createRequestProtector({ authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     await expect(withoutGetIp(request({}))).rejects.toThrow(/pass \{ ip \}/);
     const bad = await withoutGetIp(request({}), { ip: 'not-an-ip' });
     expect(bad.verdict).toBeNull();
     expect(bad.response?.status).toBe(400);
+  });
+
+  it('warns once when getIp gives a local address and the request carries X-Forwarded-For', async () => {
+    const warnings: string[] = [];
+    const protect = createRequestProtector({
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      getIp: () => '10.0.0.5',
+      logger: { warn: (message) => warnings.push(message), error() {} },
+    });
+    const request = (headers: Record<string, string>) =>
+      new Request('https://site.example/contact', {
+        method: 'POST',
+        headers: { ...FORM, ...headers },
+        body: urlencoded(contactForm()),
+      });
+    await protect(request({}));
+    expect(warnings).toHaveLength(0);
+    await protect(request({ 'x-forwarded-for': '198.51.100.1' }));
+    await protect(request({ 'x-forwarded-for': '198.51.100.2' }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/10\.0\.0\.5.*X-Forwarded-For.*getIp/);
   });
 
   it('applies the per-call route configuration', async () => {

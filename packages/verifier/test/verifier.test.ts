@@ -240,6 +240,14 @@ describe('faults, for every fail mode', () => {
         if (decision === 'block') expect(verdict.reason).toMatch(/try again/);
         else expect(verdict.reason).toBe('');
         expect(logger.warn).toHaveBeenCalledOnce();
+        // The warning names where the check went; an HTTP error names the URL that answered.
+        expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(local.server.apiUrl));
+        if (verdict.error instanceof HttpStatusError) {
+          expect(verdict.error.url).toBe(local.server.apiUrl);
+          expect(verdict.error.message).toContain(
+            `answered HTTP ${verdict.error.status} at ${local.server.apiUrl}`,
+          );
+        }
       },
     );
   }

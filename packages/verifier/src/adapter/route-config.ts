@@ -53,6 +53,8 @@ export const DEFAULT_ROUTE_CONFIG: ResolvedRouteConfig = {
 };
 
 const METHODS: readonly ProtectedMethod[] = ['check_message', 'check_newuser', 'check_bot'];
+const ROUTE_KEYS: readonly (keyof ProtectedRouteConfig)[] = ['method', 'fields', 'commentType'];
+const FIELD_KEYS: readonly (keyof FieldMap)[] = ['email', 'nickname', 'message', 'phone'];
 const FIELD_NAME = /^[^\s]{1,200}$/;
 
 /**
@@ -68,6 +70,7 @@ export function resolveRouteConfig(
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new OptionsError(option, `expected an object or true, got ${describe(config)}`);
   }
+  rejectUnknownKeys(config, ROUTE_KEYS, option);
   const method = config.method ?? defaults.method;
   if (!METHODS.includes(method)) {
     throw new OptionsError(
@@ -101,6 +104,7 @@ function resolveFields(
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
     throw new OptionsError(`${option}.fields`, `expected an object, got ${describe(fields)}`);
   }
+  rejectUnknownKeys(fields, FIELD_KEYS, `${option}.fields`);
   const name = (key: 'email' | 'nickname' | 'phone'): string => {
     const value = fields[key] ?? defaults[key];
     if (typeof value !== 'string' || !FIELD_NAME.test(value)) {
@@ -122,4 +126,19 @@ function resolveFields(
     );
   }
   return { email: name('email'), nickname: name('nickname'), message: [...messages], phone: name('phone') };
+}
+
+/**
+ * A misspelled key (`commentTyp`) would otherwise be ignored and its route checked with the
+ * defaults, silently: every key must be one we know.
+ */
+export function rejectUnknownKeys(value: object, known: readonly string[], option: string): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = known.find((k) => k.toLowerCase().slice(0, 4) === key.toLowerCase().slice(0, 4));
+    throw new OptionsError(
+      `${option}.${key}`,
+      `unknown key${near ? ` (did you mean "${near}"?)` : ''}; known keys: ${known.join(', ')}`,
+    );
+  }
 }

@@ -15,6 +15,7 @@ import {
   resolveRouteConfig,
   startTokenResponse,
 } from '../adapter/index.js';
+import { createProxyWarning } from '../adapter/proxy-warning.js';
 import { OptionsError } from '../errors.js';
 import { describe, validateInteger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
@@ -70,7 +71,7 @@ declare global {
  * server reachable directly.
  *
  * @example
- * const protect = ctProtectedForm({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const protect = ctProtectedForm({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * app.post('/contact', protect({ commentType: 'contact' }), (req, res) => {
  *   if (req.ctVerdict?.decision === 'review') holdForModeration(req.body);
  * });
@@ -86,6 +87,10 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
   validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
   const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
+  const warnProxy = createProxyWarning(
+    adapterOptions.logger ?? console,
+    "set Express's 'trust proxy' to your proxies' addresses",
+  );
 
   const protect = (config?: ProtectedRouteConfig): RequestHandler => {
     const route = resolveRouteConfig(config, defaults, 'config');
@@ -102,6 +107,7 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
           }
           req.body = await parseFormBody(await readBody(req, bodyLimit), contentType);
         }
+        warnProxy(req.ip, req.headers['x-forwarded-for'], req.ip !== req.socket.remoteAddress);
         const verdict = await checkRequest(verifier, route, {
           ip: req.ip,
           headers: req.headers,

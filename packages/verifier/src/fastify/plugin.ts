@@ -22,7 +22,9 @@ import {
   takeHiddenFields,
   URLENCODED,
 } from '../adapter/index.js';
+import { createProxyWarning } from '../adapter/proxy-warning.js';
 import { OptionsError } from '../errors.js';
+import type { VerifierLogger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import type { Verdict } from '../verdict.js';
 import type { Verifier } from '../verifier.js';
@@ -43,6 +45,11 @@ export interface FastifyCtProtectedFormOptions extends AdapterOptions {
    * @default true
    */
   parseForms?: boolean;
+  /**
+   * Where unverified checks, configuration problems and proxy misconfigurations are reported.
+   * @default the app's logger (`fastify.log`)
+   */
+  logger?: VerifierLogger;
 }
 
 /** What the plugin adds to the Fastify instance as `fastify.ctProtectedForm`. */
@@ -82,9 +89,17 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   if (parseForms !== undefined && typeof parseForms !== 'boolean') {
     throw new OptionsError('parseForms', 'expected true or false');
   }
-  const resolved = resolveAdapterOptions(adapterOptions);
+  // Operational warnings go where the app's other logs go, unless a logger was given.
+  const logger = adapterOptions.logger ?? {
+    warn: (message: string) => fastify.log.warn(message),
+    error: (message: string) => fastify.log.error(message),
+  };
+  const resolved = resolveAdapterOptions({ ...adapterOptions, logger });
   const { verifier, defaults } = resolved;
   const stashed = new WeakMap<FastifyRequest, HiddenFields>();
+  const warnProxy = createProxyWarning(logger, "set Fastify's trustProxy option to your proxies' addresses");
+  /** Protected routes seen (and validated) at registration, by method and URL: they have their own hooks. */
+  const registered = new Set<string>();
 
   if (parseForms !== false) {
     for (const type of [URLENCODED, MULTIPART]) {
@@ -102,6 +117,11 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     return async function ctProtectedForm(request, reply) {
       let verdict: Verdict;
       try {
+        warnProxy(
+          request.ip,
+          request.headers['x-forwarded-for'],
+          request.ip !== request.socket.remoteAddress,
+        );
         verdict = await checkRequest(verifier, route, {
           ip: request.ip,
           headers: request.headers,
@@ -139,6 +159,7 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   } satisfies CtProtectedFormDecorator);
 
   fastify.addHook('onRoute', (route: RouteOptions) => {
+    rejectMisspelledConfig(route);
     const config = route.config?.ctProtectedForm;
     if (config === undefined || config === false) return;
     const resolvedRoute = resolveRouteConfig(
@@ -146,9 +167,57 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
       defaults,
       `config.ctProtectedForm of ${route.method} ${route.url}`,
     );
+    registered.add(routeKey(route.method, route.url));
     // Before validation, so a body schema never sees (or strips) the hidden fields.
     route.preValidation = [...hooks(route.preValidation), stashHiddenFields];
     route.preHandler = [...hooks(route.preHandler), protect(resolvedRoute)];
+  });
+
+  /**
+   * Routes declared before this plugin finished loading (`app.register()` without `await`, then
+   * `app.post(…)`) never reach the onRoute hook above, but the app's hooks do reach them: this one
+   * checks such routes, so a route configured for protection is never left unchecked. It runs
+   * before validation (the hidden fields must be out of the body by then), so for these routes the
+   * check comes before the route's own preValidation hooks.
+   */
+  let lateDefault: preHandlerAsyncHookHandler | undefined;
+  const lateChecks = new WeakMap<object, preHandlerAsyncHookHandler>();
+  /** Route configurations already looked at for a misspelled `ctProtectedForm` key. */
+  const lateTypoChecked = new WeakSet<object>();
+  const lateCheck = (request: FastifyRequest): preHandlerAsyncHookHandler | undefined => {
+    const routeConfig = request.routeOptions.config as RouteContextConfig;
+    const { ctProtectedForm: config, method, url } = routeConfig;
+    if (config === undefined || config === false || registered.has(routeKey(method, url))) {
+      if (!lateTypoChecked.has(routeConfig)) {
+        lateTypoChecked.add(routeConfig);
+        rejectMisspelledConfig({ config: routeConfig, method, url });
+      }
+      return undefined;
+    }
+    const option = `config.ctProtectedForm of ${method} ${url}`;
+    if (config === null || typeof config !== 'object') {
+      lateDefault ??= protect(resolveRouteConfig(config as boolean, defaults, option));
+      return lateDefault;
+    }
+    let check = lateChecks.get(config);
+    if (!check) {
+      check = protect(resolveRouteConfig(config as ProtectedRouteConfig, defaults, option));
+      lateChecks.set(config, check);
+    }
+    return check;
+  };
+  // Callback style: on every route of the app, an async hook would cost a promise per request.
+  fastify.addHook('preValidation', function checkLateRoute(request, reply, done) {
+    let check: preHandlerAsyncHookHandler | undefined;
+    try {
+      check = lateCheck(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (!check) return done();
+    stashed.set(request, takeHiddenFields(request.body));
+    // As for an async hook: after an answer (a block, a 400), Fastify's chain sees reply.sent and stops.
+    check.call(fastify, request, reply).then(() => done(), done);
   });
 
   const tokenRoute = resolved.startTokenRoute;
@@ -159,6 +228,34 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     });
   }
 };
+
+/** What Fastify keeps in a route's `config`: the route's own entries plus its method and URL. */
+interface RouteContextConfig {
+  ctProtectedForm?: unknown;
+  method: unknown;
+  url: unknown;
+}
+
+function routeKey(method: unknown, url: unknown): string {
+  return `${String(method)} ${String(url)}`;
+}
+
+/**
+ * `config.ctProtectedFrom` or `config.ct_protected_form` would leave the route unprotected, silently;
+ * the type checker only catches it in an object literal.
+ */
+function rejectMisspelledConfig(route: { config?: unknown; method: unknown; url: unknown }): void {
+  for (const key of Object.keys((route.config as object | undefined) ?? {})) {
+    if (key === 'ctProtectedForm') continue;
+    const letters = key.toLowerCase().replace(/[^a-z]/g, '');
+    if (letters.startsWith('ctprot') || letters === 'ctprotectedform' || letters === 'protectedform') {
+      throw new OptionsError(
+        `config.${key} of ${String(route.method)} ${String(route.url)}`,
+        'unknown key (did you mean "ctProtectedForm"?): the route would not be protected',
+      );
+    }
+  }
+}
 
 function hooks<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];
@@ -174,7 +271,7 @@ function hooks<T>(value: T | readonly T[] | undefined): T[] {
  * `trustProxy` to your proxies, never to `true` on a server reachable directly.
  *
  * @example
- * await app.register(ctProtectedForm, { authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * await app.register(ctProtectedForm, { authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * app.post('/contact', { config: { ctProtectedForm: { commentType: 'contact' } } }, async (request) => {
  *   if (request.ctVerdict?.decision === 'review') await holdForModeration(request.body);
  * });

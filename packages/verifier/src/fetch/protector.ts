@@ -12,6 +12,7 @@ import {
   resolveRouteConfig,
   startTokenResponse,
 } from '../adapter/index.js';
+import { createProxyWarning } from '../adapter/proxy-warning.js';
 import { OptionsError, SubmissionError } from '../errors.js';
 import { describe, validateInteger } from '../options.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
@@ -25,6 +26,7 @@ export interface RequestProtectorOptions extends AdapterOptions {
    * Finds the client IP of a request when a call does not pass `{ ip }`. A `Request` does not carry
    * it: take it from your runtime (Bun `server.requestIP(request)`, Deno `info.remoteAddr`, Hono
    * `getConnInfo(c)`), or from a header only your own proxy sets (Cloudflare `CF-Connecting-IP`).
+   * Returning nothing answers the request 400 unchecked and logs a warning once.
    */
   getIp?: (request: Request) => string | null | undefined;
   /**
@@ -98,7 +100,7 @@ export interface RequestProtector {
  * Uses Web APIs only.
  *
  * @example
- * const protect = createRequestProtector({ authKey: process.env.CLEANTALK_AUTH_KEY! });
+ * const protect = createRequestProtector({ authKey: process.env.CLEANTALK_AUTH_KEY ?? '' });
  * export async function POST(request: Request) {
  *   const { verdict, fields, response } = await protect(request, { ip: clientIp(request), commentType: 'contact' });
  *   if (response) return response;
@@ -120,6 +122,19 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
   validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
   const resolved = resolveAdapterOptions(adapterOptions);
   const { verifier, defaults } = resolved;
+  const logger = adapterOptions.logger ?? console;
+  const warnProxy = createProxyWarning(
+    logger,
+    'make getIp read the header your own proxy sets (e.g. X-Real-IP), or pass { ip }',
+  );
+  let warnedNoIp = false;
+  const warnNoIp = () => {
+    if (warnedNoIp) return;
+    warnedNoIp = true;
+    logger.warn(
+      '[ct-protected-form] getIp returned no client address: such requests are answered 400 unchecked. Make getIp read the header your proxy sets, or pass { ip }. (warned once)',
+    );
+  };
   const routes = new WeakMap<ProtectCallOptions, ResolvedRouteConfig>();
 
   function routeFor(call: ProtectCallOptions | undefined): ResolvedRouteConfig {
@@ -135,13 +150,30 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
 
   async function protect(request: Request, call?: ProtectCallOptions): Promise<ProtectResult> {
     const route = routeFor(call);
-    const ip = call?.ip ?? getIp?.(request) ?? undefined;
-    if (ip === undefined || ip === null) {
+    if (call?.ip === undefined && !getIp) {
       throw new SubmissionError(
         'ip',
         'pass { ip } or set the getIp option: a Request does not carry the client address',
       );
     }
+    const ip = call?.ip ?? getIp?.(request);
+    if (ip === undefined || ip === null || ip === '') {
+      // A proxy that did not set the header getIp reads, or a dev server without one: the request
+      // cannot be checked, and that is the request's problem (400), not a crash (500).
+      warnNoIp();
+      return {
+        verdict: null,
+        fields: null,
+        response: errorResponse(
+          new RequestError(
+            'CT_NO_CLIENT_IP',
+            400,
+            'The client address of this request could not be determined (getIp returned nothing).',
+          ),
+        ),
+      };
+    }
+    warnProxy(ip, request.headers.get('x-forwarded-for'), false);
     let fields: Record<string, unknown>;
     let verdict: Verdict;
     try {

@@ -1,0 +1,127 @@
+// What every quick start is checked with, by its vitest test and by the pack-and-install check:
+// the three submissions, how to start each quick start, and the HTTP check itself.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The three submissions, by what the local CleanTalk-compatible server (packages/devserver) decides
+ * for them. Each carries the hidden fields of a page shown 12 s ago with a valid bot-detector
+ * token, so only the input below decides. Adjust `held` and `blocked` here when the devserver's
+ * rules change; nothing else names them.
+ */
+export const SUBMISSIONS = {
+  allowed: {
+    form: { name: 'Ann', email: 'ann@example.com', message: 'What a lovely garden.' },
+    status: 200,
+    answer: /^Thanks!$/,
+  },
+  held: {
+    form: { name: 'Rita', email: 'review@example.com', message: 'Please publish my message.' },
+    status: 200,
+    answer: /held for review/,
+  },
+  blocked: {
+    form: { name: 'Sam', email: 'stop_email@example.com', message: 'Cheap watches.' },
+    status: 403,
+    answer: /blacklisted/i,
+  },
+};
+
+/** The routes the quick starts serve: where the page posts, where it fetches its start token. */
+export const ROUTES = {
+  server: { contact: '/contact', startToken: '/ct-protected-form/start-token' },
+  // The Next.js route handler answers both at its own path.
+  route: { contact: '/contact', startToken: '/contact' },
+};
+
+/** A start-token secret for the runs: 32 bytes or more, as createStartTokens() requires. */
+export const START_TOKEN_SECRET = 'quick-start-check-secret-0123456789abcdef';
+
+/** Serves a Web `Request` route module (GET / POST exports) over node:http, as a proxy setting X-Real-IP would. */
+export const SERVE_ROUTE = fileURLToPath(new URL('serve-route.mjs', import.meta.url));
+
+/** A free TCP port on the loopback interface. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `command args` with the quick start's environment and waits until it answers the start
+ * token route. Rejects with its output when it exits first or does not answer within `timeoutMs`.
+ */
+export async function startApp({ command, args, cwd, env, port, startTokenPath, timeoutMs = 20_000 }) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`${[command, ...args].join(' ')} exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${startTokenPath}`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${[command, ...args].join(' ')} did not answer within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { stop, output: () => output };
+}
+
+/**
+ * Fetches a start token, then posts the three submissions as the page would and checks each
+ * answer. `eventToken` is a bot-detector token the devserver issued; `fields` is
+ * `@ct-protected-form/fields` (names and the JavaScript proof). Throws on the first difference;
+ * resolves to one line per submission.
+ */
+export async function checkSubmissions({ baseUrl, routes, eventToken, fields }) {
+  const tokenResponse = await fetch(`${baseUrl}${routes.startToken}`);
+  const { token } = await tokenResponse.json();
+  if (tokenResponse.status !== 200 || typeof token !== 'string' || token.length < 20) {
+    throw new Error(`GET ${routes.startToken} answered ${tokenResponse.status} without a token`);
+  }
+  const results = [];
+  for (const [name, submission] of Object.entries(SUBMISSIONS)) {
+    const startedAt = String(Date.now() - 12_000);
+    const body = new URLSearchParams({
+      ...submission.form,
+      [fields.FIELDS.eventToken]: eventToken(),
+      [fields.FIELDS.startedAt]: startedAt,
+      [fields.FIELDS.submittedAt]: String(Date.now()),
+      [fields.FIELDS.jsProof]: fields.jsProof(startedAt),
+    });
+    const response = await fetch(`${baseUrl}${routes.contact}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body,
+    });
+    const answer = await response.text();
+    if (response.status !== submission.status || !submission.answer.test(answer)) {
+      throw new Error(
+        `the ${name} submission got ${response.status} ${JSON.stringify(answer.slice(0, 200))}, expected ${submission.status} matching ${submission.answer}`,
+      );
+    }
+    results.push(`${name}: ${response.status}`);
+  }
+  return results;
+}
