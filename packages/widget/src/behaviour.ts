@@ -41,9 +41,10 @@ export function recordBehaviour(): void {
   on('keydown', press);
   // The document's own scroll, not a scrolling box inside it: no capture.
   on('scroll', () => (flags |= 2), false);
+  // As the plugin: an input or a textarea of a form (the two with a `select()` method).
   const inField = (bit: number) => (event: Event) => {
-    const { form, type } = event.target as HTMLInputElement;
-    if (!form || /^(submit|button|reset)$/.test(type)) return;
+    const { form, select } = event.target as HTMLInputElement;
+    if (!form || !select) return;
     flags |= bit;
     return true;
   };

@@ -30,7 +30,7 @@ export interface ProtectionOptions {
    * `navigator.webdriver`, screen size, which fields were visible), recorded in memory once consent
    * is given: `"fallback"` sends them when the form carries no event token (ad blocker, detector
    * failed or skipped); `"always"` sends them with the token too; `"off"` records nothing. Any
-   * other value counts as `"fallback"`.
+   * other value warns and counts as `"fallback"`.
    * @default "fallback"
    */
   behaviour?: string | null | undefined;

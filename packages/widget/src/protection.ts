@@ -234,6 +234,9 @@ export function createProtection(target: EventTarget): Protection {
       };
       const { consent, detectorSrc, startTokenUrl, behaviour } = options;
       const startToken = options.startToken ?? '';
+      if (behaviour != null && behaviour !== 'fallback' && behaviour !== 'always' && behaviour !== 'off') {
+        invalid('behaviour', behaviour);
+      }
       if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
       if (startToken !== settings.startToken) self.startToken = startToken;
@@ -247,7 +250,7 @@ export function createProtection(target: EventTarget): Protection {
         startTokenUrl: httpUrl('start-token-url', startTokenUrl),
         behaviour,
       };
-      reported = { consent, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
+      reported = { consent, behaviour, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
       activate();
       writeAll();
     },

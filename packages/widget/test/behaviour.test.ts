@@ -150,6 +150,22 @@ describe('in a protection', () => {
     localStorage.clear();
   });
 
+  test('an unknown behaviour value warns once, fires ct-error and works as "fallback"', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const target = new EventTarget();
+    const errors: string[] = [];
+    target.addEventListener('ct-error', (event) => errors.push((event as Event & { code: string }).code));
+    const form = mount('<form><input name="author"></form>');
+    const made = protection.createProtection(target);
+    created.push(made);
+    made.connect({ noDetector: true, behaviour: 'sometimes' }, document.body, () =>
+      document.querySelectorAll('form'),
+    );
+    made.configure({ noDetector: true, behaviour: 'sometimes', honeypot: true });
+    expect(errors).toEqual(['CT_INVALID_OPTION']);
+    expect(JSON.parse(String(sent(form)))).toMatchObject({ v: ['author'] });
+  });
+
   test('behaviour="off" records and sends nothing', () => {
     const added = vi.spyOn(document, 'addEventListener');
     const form = mount('<form><input name="author"></form>');
