@@ -69,7 +69,7 @@ export function readBehaviour(form?: HTMLFormElement): string {
     s: [
       scrollWidth,
       // The plugin's largest of six heights: in standards mode, the root's and the body's scroll heights.
-      Math.max(scrollHeight, document.body.scrollHeight),
+      Math.max(scrollHeight, document.body?.scrollHeight ?? 0),
       clientWidth,
       clientHeight,
     ],

@@ -107,6 +107,16 @@ describe('reading', () => {
     for (const size of data.s) expect(Number.isInteger(size) && size >= 0).toBe(true);
   });
 
+  test('reads a page without a body, as a script in the head may ask', () => {
+    const body = document.body;
+    body.remove();
+    try {
+      expect(read().s).toHaveLength(4);
+    } finally {
+      document.documentElement.append(body);
+    }
+  });
+
   test('lists which named fields of the form a person could see, as the plugin counts them', () => {
     const form = mount(`<form>
       <input name="author"><textarea name="comment"></textarea><select name="topic"></select>
