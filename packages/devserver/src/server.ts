@@ -295,7 +295,9 @@ class RunningDevServer implements DevServer {
     });
     // The query is left out on purpose: the database API carries the access key there.
     let label = `${request.method} ${url.pathname} ${methodName ?? '-'}`;
-    if (methodName?.startsWith('check_')) label += ` [${describeBrowserSignals(parsed)}]`;
+    // Worked out only for a log line that is written.
+    if (!this.#options.quiet && methodName?.startsWith('check_'))
+      label += ` [${describeBrowserSignals(parsed)}]`;
     return { text: body.text, fault: this.#faults.take(kind), label };
   }
 

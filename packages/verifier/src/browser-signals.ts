@@ -122,8 +122,9 @@ export function behaviourSenderInfo(form: FormInput | undefined): Record<string,
   const webdriver = own('w');
   if (webdriver === 0 || webdriver === 1) info.emulations_headless_mode = flag(webdriver === 1);
   const offset = Number(toSingleText(readFormField(form, FIELDS.tzOffset), 8) || Number.NaN);
-  // Hours east of UTC, fractional where the zone is; UTC is null, as the plugin sends it.
-  if (Number.isInteger(offset) && inRange(offset, -MAX_TZ_MINUTES, MAX_TZ_MINUTES)) {
+  // Hours east of UTC, fractional where the zone is (every zone today is a multiple of 15 minutes);
+  // UTC is null, as the plugin sends it.
+  if (Number.isInteger(offset) && offset % 15 === 0 && inRange(offset, -MAX_TZ_MINUTES, MAX_TZ_MINUTES)) {
     info.js_timezone = offset === 0 ? null : offset / 60;
   }
   const screen = screenInfo(own('s'));

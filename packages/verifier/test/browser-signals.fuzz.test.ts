@@ -83,7 +83,7 @@ const FORMATS: Record<string, (value: unknown, info: Record<string, unknown>) =>
   has_input_focused: isFlag,
   emulations_headless_mode: isFlag,
   js_timezone: (value) =>
-    value === null || (typeof value === 'number' && Math.abs(value) <= 14 && Number.isInteger(value * 60)),
+    value === null || (typeof value === 'number' && Math.abs(value) <= 14 && Number.isInteger(value * 4)),
   screen_info: (value) => {
     const screen = JSON.parse(String(value));
     return (

@@ -70,7 +70,10 @@ describe('the fallback set in sender_info', () => {
     expect(zone('330')).toBe(5.5);
     expect(zone('-240')).toBe(-4);
     expect(zone('0')).toBeNull();
+    expect(zone('345')).toBe(5.75);
     expect(zone('9999')).toBeUndefined();
+    // No zone is 31 minutes off UTC.
+    expect(zone('-31')).toBeUndefined();
   });
 
   it('is empty when the widget sent no fallback set (it had a token, or no consent)', () => {
