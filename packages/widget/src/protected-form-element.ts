@@ -81,9 +81,12 @@ export class ProtectedFormElement extends ReactiveElement {
     else this.#connect();
   }
 
-  /** Fresh values of the hidden fields, for a `fetch()` body. */
-  getFields(): Record<string, string> {
-    return this.#protection.getFields();
+  /**
+   * Fresh values of the hidden fields, for a `fetch()` body. Given the `form` being sent, the
+   * fallback signals also list which of its fields a person could see.
+   */
+  getFields(form?: HTMLFormElement): Record<string, string> {
+    return this.#protection.getFields(form);
   }
 
   /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */

@@ -206,4 +206,18 @@ describe('in a protection', () => {
     expect(JSON.parse(value(form, FIELDS.behaviour))).toMatchObject({ v: ['author'] });
     expect(value(form, FIELDS.lang)).toBe('de-AT');
   });
+
+  test('the element answers them for a fetch() body, with the visible fields of the form given', async () => {
+    await import('../src/define.js');
+    document.body.innerHTML =
+      '<ct-protected-form no-detector><form><input name="author"></form></ct-protected-form>';
+    const element = document.querySelector(
+      'ct-protected-form',
+    ) as import('../src/protected-form-element.js').ProtectedFormElement;
+    await element.updateComplete;
+    const form = element.querySelector('form') as HTMLFormElement;
+    expect(JSON.parse(element.getFields(form)[FIELDS.behaviour] as string)).toMatchObject({ v: ['author'] });
+    expect(JSON.parse(element.getFields()[FIELDS.behaviour] as string)).toMatchObject({ v: [] });
+    element.remove();
+  });
 });
