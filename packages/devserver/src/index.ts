@@ -1,4 +1,5 @@
 export { API_ERRORS, API_VERSION } from './api.js';
+export { describeBrowserSignals, FALLBACK_KEYS, senderInfoOf } from './browser-signals.js';
 export { decodeCompressedText } from './compressed-text.js';
 export { DB_ERRORS, IP_COUNTRIES, MAX_RECORDS } from './database.js';
 export {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { answerApi, IpActivity } from './api.js';
+import { describeBrowserSignals } from './browser-signals.js';
 import { answerDatabase, RateLimiter } from './database.js';
 import {
   DETECTOR_SCRIPT_PATH,
@@ -293,7 +294,10 @@ class RunningDevServer implements DevServer {
       receivedAt: this.#options.now(),
     });
     // The query is left out on purpose: the database API carries the access key there.
-    const label = `${request.method} ${url.pathname} ${methodName ?? '-'}`;
+    let label = `${request.method} ${url.pathname} ${methodName ?? '-'}`;
+    // Worked out only for a log line that is written.
+    if (!this.#options.quiet && methodName?.startsWith('check_'))
+      label += ` [${describeBrowserSignals(parsed)}]`;
     return { text: body.text, fault: this.#faults.take(kind), label };
   }
 

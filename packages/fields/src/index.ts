@@ -40,6 +40,15 @@ export const FIELDS = {
   referrer: 'ct_referrer',
   /** Optional honeypot: stays empty for people, bots fill it. */
   honeypot: 'ct_hp',
+  /**
+   * The browser's fallback signals, one compact JSON object ({@link BehaviourData}), written when the
+   * form carries no event token (or always, where the site opts in) and only with consent.
+   * → `sender_info.page_set_timestamp`, `mouse_cursor_positions`, `has_scrolled`… as CleanTalk's
+   * WordPress plugin sends them, and `js_timezone` from {@link FIELDS.tzOffset}.
+   */
+  behaviour: 'ct_behaviour',
+  /** The page's `lang` attribute, e.g. `en-US`. → `sender_info.cms_lang` (`en`). */
+  lang: 'ct_lang',
 } as const;
 
 export type FieldKey = keyof typeof FIELDS;
@@ -52,6 +61,42 @@ export const FIELD_NAMES: readonly FieldName[] = Object.values(FIELDS);
 export function isContractField(name: string): name is FieldName {
   return (FIELD_NAMES as readonly string[]).includes(name);
 }
+
+/**
+ * The value of the {@link FIELDS.behaviour} field, as JSON. Short keys keep the widget small; the
+ * verifier validates and caps each one and drops what does not fit.
+ */
+export interface BehaviourData {
+  /** Page set-up time, unix seconds on the visitor's clock. → `page_set_timestamp`. */
+  p: number;
+  /** First key or mouse-button press, unix seconds; 0 when none. → `key_press_timestamp`. */
+  k: number;
+  /**
+   * Pointer track: at most {@link BEHAVIOUR_MAX_POINTS} points `[clientY, clientX, ms since the
+   * script ran]`, Y first, at least {@link BEHAVIOUR_SAMPLE_MS} apart, unrounded (the verifier
+   * rounds). → `mouse_cursor_positions`.
+   */
+  m: [number, number, number][];
+  /** Flags, a bit mask: 1 mouse moved, 2 page scrolled, 4 key released in a form field, 8 form field focused. */
+  f: number;
+  /** `navigator.webdriver`, 1 or 0. → `emulations_headless_mode`. */
+  w: number;
+  /** `[fullWidth, fullHeight, visibleWidth, visibleHeight]`, CSS px. → `screen_info`. */
+  s: [number, number, number, number];
+  /**
+   * Names of the submitted form's fields a person could see; empty when no form was given.
+   * → `apbct_visible_fields`, `form_visible_inputs`.
+   */
+  v: string[];
+  /** Names of its fields nobody could see (hidden, `display:none`…). → `apbct_invisible_fields`, `form_invisible_inputs`. */
+  i: string[];
+}
+
+/** Most points of a pointer track, as CleanTalk's WordPress plugin keeps. */
+export const BEHAVIOUR_MAX_POINTS = 50;
+
+/** Least time between two pointer-track points, ms. */
+export const BEHAVIOUR_SAMPLE_MS = 150;
 
 /** Length of a bot-detector event token. */
 export const EVENT_TOKEN_LENGTH = 64;

@@ -1,3 +1,4 @@
+import { browserSenderInfo, honeypotField } from './browser-signals.js';
 import { getHeader, scrubHeaders } from './headers.js';
 import type { ClientSignals, StartTime } from './signals.js';
 import { httpUrl } from './signals.js';
@@ -20,6 +21,8 @@ export interface CheckRequest {
   event_token?: string;
   event_token_enabled: 0 | 1;
   js_on: 0 | 1;
+  /** 1: the form's trap field came back empty; 0: filled. Absent when the form had none. */
+  honeypot_field?: 0 | 1;
   submit_time?: number;
   /** The visitor's UTC offset as CleanTalk's API page writes it: `UTC+01`, `UTC-03`, `UTC+05:30`. */
   tz?: string;
@@ -72,6 +75,7 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
   assign(request, 'message', toText(submission.message, LIMITS.message)?.trim());
   assign(request, 'phone', toSingleText(submission.phone, LIMITS.shortText));
   assign(request, 'event_token', signals.eventToken);
+  assign(request, 'honeypot_field', honeypotField(submission.form));
   assign(request, 'submit_time', context.startTime.submitTimeSeconds);
   if (signals.tzOffsetMinutes !== undefined) request.tz = utcOffset(signals.tzOffsetMinutes);
   assign(request, 'example', relevanceText(submission.relevance));
@@ -113,6 +117,8 @@ export function describePage(
   if (signals.timeZone) senderInfo.timezone = signals.timeZone;
   if (startTime.problem) senderInfo.start_time_problem = startTime.problem;
   if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
+  // What CleanTalk's WordPress plugin tells it about the browser and the form, in its formats.
+  Object.assign(senderInfo, browserSenderInfo(submission));
   return pageUrl ? { pageUrl, senderInfo } : { senderInfo };
 }
 

@@ -50,6 +50,11 @@ export interface Submission {
    * given, it is used for `submit_time` instead of the client's clock.
    */
   verifiedStartedAt?: number;
+  /**
+   * How many fields the form posted, sent as `sender_info.fields_number`. The adapters count the
+   * parsed body; by default, the fields of `form` are counted, the widget's hidden fields left out.
+   */
+  fieldsNumber?: number;
 }
 
 /** Upper bounds that keep one hostile submission from costing more than a normal one. */

@@ -83,6 +83,18 @@ describe('Fastify plugin', () => {
     expect(sent().all_headers).not.toContain('secret');
   });
 
+  it('counts the fields the form posted for CleanTalk, its hidden fields left out', async () => {
+    const { app } = await build();
+    await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: FORM,
+      payload: urlencoded(contactForm()),
+      remoteAddress: '203.0.113.20',
+    });
+    expect(JSON.parse(sent().sender_info as string)).toMatchObject({ fields_number: 3, direct_post: 0 });
+  });
+
   it('answers a blocked submission with 403 and the escaped reason as HTML for a browser form post', async () => {
     const { app, seen } = await build();
     const response = await app.inject({

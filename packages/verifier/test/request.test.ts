@@ -77,6 +77,9 @@ describe('buildCheckRequest', () => {
       USER_AGENT: 'Mozilla/5.0',
       page_url: 'https://blog.example/post/1',
       timezone: 'America/New_York',
+      // Only hidden fields, with a start time: no field of the author's, a page view before the POST.
+      fields_number: 0,
+      direct_post: 0,
     });
     expect(JSON.parse(request.post_info)).toEqual({
       comment_type: 'contact',

@@ -1,8 +1,9 @@
 // Widget benchmark, in one run: download size of the script-tag build and of the npm entry beside
-// ALTCHA's and Friendly Captcha's browser bundles and a bare Lit element, then, in Chromium, the time
-// to protect 100 forms, the cost deferred to each form's first use (when its hidden fields are
-// written) and the layout shift the widget causes, at load and at first use. Run with `pnpm bench`
-// (builds first).
+// ALTCHA's and Friendly Captcha's browser bundles and a bare Lit element, and what the fallback-signal
+// collection adds to the script tag; then, in Chromium, the time to protect 100 forms, the cost
+// deferred to each form's first use (when its hidden fields are written), the layout shift the
+// widget causes, at load and at first use, and the main-thread cost of the collection's listeners
+// per event. Run with `pnpm bench` (builds first).
 // No network: Chromium's requests are answered from memory.
 // `node bench/run.mjs --check` exits with 1 when a figure is over its budget; `--sizes` skips Chromium.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
 const KB = 1024;
 const BUDGETS = { scriptTagGzip: 7.0 * KB, npmEntryGzip: 2.0 * KB, protect100Ms: 5 };
+/** What the fallback-signal collection may add to the script tag; its listeners' work per event. */
+const BEHAVIOUR_BUDGETS = { gzip: 0.6 * KB, listenerMs: 0.1 };
 const RUNS = 15;
 const CHROMIUM_ARGS = [
   ...chromiumArgs,
@@ -63,6 +66,23 @@ async function bundle(entry, { external = [], code, name, chunks = false } = {})
   return chunks ? [entryChunk, ...rest] : entryChunk;
 }
 
+/**
+ * The script-tag build as `vite.config.ts` makes it, with the fallback-signal collection
+ * (src/behaviour.ts) replaced by a no-op: the script tag as it was before the collection.
+ */
+async function scriptTagWithoutBehaviour() {
+  mkdirSync(join(root, '.bench'), { recursive: true });
+  const stub = join(root, '.bench', 'no-behaviour.js');
+  writeFileSync(stub, "export const recordBehaviour = () => {};\nexport const readBehaviour = () => '';\n");
+  const output = await build({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'silent',
+    resolve: { alias: [{ find: /^\.\/behaviour\.js$/, replacement: stub }] },
+    build: { write: false },
+  });
+  return (Array.isArray(output) ? output[0] : output).output.find((file) => file.type === 'chunk').code;
+}
+
 function measure(source) {
   const bytes = Buffer.byteLength(source);
   const gzip = gzipSync(source, { level: 9 }).length;
@@ -93,8 +113,11 @@ async function sizes() {
   // Their own browser bundles, as shipped (neither package exports these paths).
   const altcha = join(root, 'node_modules/altcha');
   const friendly = join(root, 'node_modules/friendly-challenge');
+  const withoutBehaviour = measure(await scriptTagWithoutBehaviour());
+  const withBehaviour = measure(scriptTag);
   const rows = [
-    ['ct-protected-form.min.js (script tag, Lit inside)', measure(scriptTag), BUDGETS.scriptTagGzip],
+    ['ct-protected-form.min.js (script tag, Lit inside)', withBehaviour, BUDGETS.scriptTagGzip],
+    ['  the same, src/behaviour.ts stubbed out (option wiring kept)', withoutBehaviour],
     ['npm entry dist/index.js (lit external)', measure(npmEntry), BUDGETS.npmEntryGzip],
     [`  entry + its ${lazy.length} on-demand chunk(s), each gzipped`, total(npmEntry, lazy)],
     // @ct-protected-form/fields is a dependency of its own, shared with the server side, as lit is.
@@ -145,6 +168,12 @@ async function sizes() {
       ]),
     ),
   );
+  const added = withBehaviour.gzip - withoutBehaviour.gzip;
+  console.log(
+    `The fallback-signal collection (src/behaviour.ts) adds ${kb(withBehaviour.bytes - withoutBehaviour.bytes)} minified, ` +
+      `${kb(added)} gzip (${added} bytes), ${kb(withBehaviour.brotli - withoutBehaviour.brotli)} brotli to the ` +
+      `script tag: budget ≤ ${kb(BEHAVIOUR_BUDGETS.gzip)} gzip: ${budget('fallback-signal collection', added, BEHAVIOUR_BUDGETS.gzip)}`,
+  );
 }
 
 async function browser() {
@@ -155,12 +184,22 @@ async function browser() {
   });
   try {
     const page = await browser.newPage();
-    await page.route('http://bench.test/**', (route) => {
+    // localhost too: a secure context, which cross-origin isolation needs.
+    await page.route(/^http:\/\/(bench\.test|localhost:9)\//, (route) => {
       const { pathname, searchParams } = new URL(route.request().url());
+      // Cross-origin isolated pages get a 5 µs timer, fine enough to time one event.
+      const headers = {
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
       if (pathname === '/ct-protected-form.min.js') {
-        return route.fulfill({ contentType: 'application/javascript', body: scriptTag });
+        return route.fulfill({ contentType: 'application/javascript', body: scriptTag, headers });
       }
-      return route.fulfill({ contentType: 'text/html', body: pages[pathname]?.(searchParams) ?? '' });
+      return route.fulfill({
+        contentType: 'text/html',
+        body: pages[pathname]?.(searchParams) ?? '',
+        headers,
+      });
     });
 
     console.log(`\nIn Chromium (median of ${RUNS} runs after a warm-up)`);
@@ -206,9 +245,84 @@ async function browser() {
       };
     }
     console.table(shift);
+
+    const listeners = await listenerCost(page);
+    console.log(
+      `\nFallback-signal listeners, main-thread work per event (median of ${RUNS} page loads; each page\n` +
+        'cross-origin isolated, for a 5 µs timer; the same events on a page with behaviour="off" subtracted)',
+    );
+    console.table(
+      Object.fromEntries(
+        Object.entries(listeners).map(([name, ms]) => [
+          name,
+          {
+            'per event': `${(ms * 1000).toFixed(1)} µs`,
+            budget: `≤ ${BEHAVIOUR_BUDGETS.listenerMs * 1000} µs: ${budget(`listener: ${name}`, ms, BEHAVIOUR_BUDGETS.listenerMs)}`,
+          },
+        ]),
+      ),
+    );
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Per event type, the median ms one dispatch costs with the collection listening, minus the same
+ * with `data-behaviour="off"`, over `RUNS` fresh page loads (each listener removes itself once it
+ * has what it needs, so each load measures the first, working dispatch).
+ */
+async function listenerCost(page) {
+  const samples = { fallback: [], off: [] };
+  for (let run = 0; run < RUNS + 1; run++) {
+    for (const mode of ['fallback', 'off']) {
+      await page.goto(`http://localhost:9/behaviour?mode=${mode}`);
+      await page.waitForFunction(() => window.crossOriginIsolated && customElements.get('ct-protected-form'));
+      if (run) samples[mode].push(await page.evaluate(dispatchEach));
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return Object.fromEntries(
+    Object.keys(samples.fallback[0]).map((name) => [
+      name,
+      Math.max(
+        0,
+        median(samples.fallback.map((each) => each[name])) - median(samples.off.map((each) => each[name])),
+      ),
+    ]),
+  );
+}
+
+/** In the page: ms per dispatch of each event the collection listens to. */
+function dispatchEach() {
+  const field = document.querySelector('input[name="author"]');
+  const time = (dispatch, count = 1) => {
+    const start = performance.now();
+    for (let i = 0; i < count; i++) dispatch(i);
+    return (performance.now() - start) / count;
+  };
+  const tick = performance.now();
+  return {
+    // Each move 150 ms after the last (the time stamp set by hand): every one keeps a point, the
+    // worst case, 49 times, before the 50th point ends the listening.
+    'mousemove (point kept)': time((i) => {
+      const event = new MouseEvent('mousemove', { bubbles: true, clientX: i, clientY: i });
+      Object.defineProperty(event, 'timeStamp', { value: tick + (i + 1) * 150 });
+      document.body.dispatchEvent(event);
+    }, 49),
+    'mousemove (sampled out)': time(
+      () => document.body.dispatchEvent(new MouseEvent('mousemove', { bubbles: true })),
+      1,
+    ),
+    mousedown: time(() => document.body.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))),
+    keydown: time(() => document.body.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true }))),
+    scroll: time(() => document.dispatchEvent(new Event('scroll'))),
+    'focusin (not a form field)': time(() =>
+      document.body.dispatchEvent(new FocusEvent('focusin', { bubbles: true })),
+    ),
+    'focusin (form field)': time(() => field.dispatchEvent(new FocusEvent('focusin', { bubbles: true }))),
+    'keyup (form field)': time(() => field.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true }))),
+  };
 }
 
 const FORM = (attributes = '') =>
@@ -218,6 +332,8 @@ const pages = {
   '/elements': () => `<!doctype html><body>${TAG('')}`,
   '/one-element': () => `<!doctype html><body>${TAG('')}`,
   '/auto': () => `<!doctype html><body>${TAG('data-auto data-no-detector')}`,
+  '/behaviour': (query) =>
+    `<!doctype html><body style="height:300vh">${FORM()}${TAG(`data-auto data-no-detector data-behaviour="${query.get('mode')}"`)}`,
   '/layout': (query) => `<!doctype html><html><head><style>
     body { font: 16px/1.5 sans-serif; max-width: 40rem; margin: 2rem auto }
     form { display: grid; gap: .5rem; padding: 1rem; border: 1px solid #ccc; margin-bottom: 1rem }

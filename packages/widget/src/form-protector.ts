@@ -6,8 +6,11 @@ export const SUBMIT_HOLD_MS = 2000;
 
 /** What a form's protector takes from the protection it belongs to. */
 export interface FieldSource {
-  /** Fresh values of the contract's hidden fields (the honeypot aside). */
-  getFields(): Record<string, string>;
+  /**
+   * Fresh values of the contract's hidden fields (the honeypot aside); with the `form` being
+   * submitted, also which of its fields a person could see.
+   */
+  getFields(form?: HTMLFormElement): Record<string, string>;
   /** Whether the form gets the honeypot field. */
   readonly honeypot: boolean;
   /** A start token being fetched: a submit waits for it, at most {@link SUBMIT_HOLD_MS}. */
@@ -62,7 +65,7 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
     'submit',
     (event) => {
       const { pending } = source;
-      if (!pending || resubmitting || event.defaultPrevented) return write(undefined, true);
+      if (!pending || resubmitting || event.defaultPrevented) return write(source.getFields(form), true);
       // Hold the submit, then submit again with the same submitter, so that the clicked button's
       // name and value are still sent. The page's own handlers only see the second submit.
       event.preventDefault();
@@ -90,7 +93,7 @@ export function protectForm(form: HTMLFormElement, source: FieldSource): FormPro
   listen(
     'formdata',
     ({ formData }) => {
-      for (const [name, value] of Object.entries(source.getFields())) {
+      for (const [name, value] of Object.entries(source.getFields(form))) {
         formData.set(name, value || String(formData.get(name) ?? ''));
       }
     },

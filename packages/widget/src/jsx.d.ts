@@ -26,6 +26,11 @@ export interface ProtectedFormAttributes {
   consent?: 'pending' | 'granted';
   /** Add the `ct_hp` honeypot field. @default false */
   honeypot?: boolean;
+  /**
+   * When to send the fallback signals (`ct_behaviour`): without an event token, always, or never
+   * (nothing is recorded). @default 'fallback'
+   */
+  behaviour?: 'fallback' | 'always' | 'off';
   /** A server-signed start token rendered into the page. */
   'start-token'?: string;
   /** Where to GET a fresh start token (JSON `{"token": "…"}`). */

@@ -25,6 +25,15 @@ export interface ProtectionOptions {
    * @default "granted"
    */
   consent?: string | null | undefined;
+  /**
+   * The fallback signals (`ct_behaviour`: pointer track, first key press, scroll and focus flags,
+   * `navigator.webdriver`, screen size, which fields were visible), recorded in memory once consent
+   * is given: `"fallback"` sends them when the form carries no event token (ad blocker, detector
+   * failed or skipped); `"always"` sends them with the token too; `"off"` records nothing. Any
+   * other value warns and counts as `"fallback"`.
+   * @default "fallback"
+   */
+  behaviour?: string | null | undefined;
   /** Add the honeypot field `ct_hp`. @default false */
   honeypot?: boolean | undefined;
   /** A server-signed start token rendered into the page. @default undefined */

@@ -27,6 +27,7 @@ export class ProtectedFormElement extends ReactiveElement {
     integrity: {},
     consent: {},
     honeypot: { type: Boolean },
+    behaviour: {},
     startToken: { attribute: 'start-token' },
     startTokenUrl: { attribute: 'start-token-url' },
   };
@@ -41,6 +42,8 @@ export class ProtectedFormElement extends ReactiveElement {
   declare consent: string | null | undefined;
   /** `honeypot`: add the `ct_hp` honeypot field. @default false */
   declare honeypot: boolean | undefined;
+  /** `behaviour`: when to send the fallback signals, `"fallback"`, `"always"` or `"off"`. @default "fallback" */
+  declare behaviour: string | null | undefined;
   /** `start-token`: a server-signed start token rendered into the page. @default undefined */
   declare startToken: string | null | undefined;
   /** `start-token-url`: where to GET a fresh start token. @default undefined */
@@ -78,9 +81,12 @@ export class ProtectedFormElement extends ReactiveElement {
     else this.#connect();
   }
 
-  /** Fresh values of the hidden fields, for a `fetch()` body. */
-  getFields(): Record<string, string> {
-    return this.#protection.getFields();
+  /**
+   * Fresh values of the hidden fields, for a `fetch()` body. Given the `form` being sent, the
+   * fallback signals also list which of its fields a person could see.
+   */
+  getFields(form?: HTMLFormElement): Record<string, string> {
+    return this.#protection.getFields(form);
   }
 
   /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */

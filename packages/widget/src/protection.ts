@@ -1,4 +1,5 @@
 import { DEFAULT_DETECTOR_SRC, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { hasPageConsent, onPageConsent } from './consent.js';
 import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
@@ -79,6 +80,7 @@ interface Settings {
   honeypot?: boolean | undefined;
   startToken: string;
   startTokenUrl: string | null;
+  behaviour?: string | null | undefined;
 }
 
 /** Creates a {@link Protection} whose `ct-ready` and `ct-error` events fire on `target`. */
@@ -128,10 +130,14 @@ export function createProtection(target: EventTarget): Protection {
     self.pending = request;
   };
 
+  /** Behaviour is recorded with consent only, and not at all with `behaviour="off"`. */
+  const collects = () => consented && settings.behaviour !== 'off';
+
   /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
   const activate = () => {
     const { src, nonce, integrity } = settings;
     const signal = abort?.signal;
+    if (collects()) recordBehaviour();
     if (!signal || signal === active) return;
     if (!consented || !src) return resolveReady();
     active = signal;
@@ -226,8 +232,11 @@ export function createProtection(target: EventTarget): Protection {
         }
         return invalid(name, value) || null;
       };
-      const { consent, detectorSrc, startTokenUrl } = options;
+      const { consent, detectorSrc, startTokenUrl, behaviour } = options;
       const startToken = options.startToken ?? '';
+      if (behaviour != null && behaviour !== 'fallback' && behaviour !== 'always' && behaviour !== 'off') {
+        invalid('behaviour', behaviour);
+      }
       if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
       if (startToken !== settings.startToken) self.startToken = startToken;
@@ -239,17 +248,19 @@ export function createProtection(target: EventTarget): Protection {
         honeypot: options.honeypot,
         startToken,
         startTokenUrl: httpUrl('start-token-url', startTokenUrl),
+        behaviour,
       };
-      reported = { consent, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
+      reported = { consent, behaviour, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
       activate();
       writeAll();
     },
 
-    getFields() {
+    getFields(form) {
       const startedAt = String(self.startedAt);
+      const token = consented ? readEventToken() : '';
       timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
       return {
-        [FIELDS.eventToken]: consented ? readEventToken() : '',
+        [FIELDS.eventToken]: token,
         [FIELDS.startedAt]: startedAt,
         [FIELDS.submittedAt]: String(Date.now()),
         [FIELDS.startToken]: self.startToken,
@@ -258,6 +269,9 @@ export function createProtection(target: EventTarget): Protection {
         [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
         [FIELDS.pageUrl]: location.href,
         [FIELDS.referrer]: document.referrer,
+        [FIELDS.behaviour]:
+          collects() && (!token || settings.behaviour === 'always') ? readBehaviour(form) : '',
+        [FIELDS.lang]: document.documentElement.lang,
       };
     },
 

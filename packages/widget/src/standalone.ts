@@ -31,5 +31,6 @@ export const autoProtection =
         nonce: script?.nonce,
         consent: data.consent,
         honeypot: data.honeypot != null,
+        behaviour: data.behaviour,
         startTokenUrl: data.startTokenUrl,
       });

@@ -44,6 +44,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ move: fc.constantFrom('out' as const, 'in' as const) }) },
 );
 
+// Every serialisation lists which of the form's fields are visible (the fallback signals), with one
+// `getComputedStyle()` a control: cheap in browsers, slow in happy-dom. Room for that on a busy machine.
+vi.setConfig({ testTimeout: 20_000 });
+
 /** Submits the form as a click would; the page's own handler keeps happy-dom from navigating. */
 async function submit(form: HTMLFormElement): Promise<FormData[]> {
   const sent: FormData[] = [];

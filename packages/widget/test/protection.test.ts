@@ -438,6 +438,9 @@ describe('fields for fetch()', () => {
       [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
       [FIELDS.pageUrl]: location.href,
       [FIELDS.referrer]: document.referrer,
+      // A token is there: no fallback signals.
+      [FIELDS.behaviour]: '',
+      [FIELDS.lang]: document.documentElement.lang,
     });
   });
 

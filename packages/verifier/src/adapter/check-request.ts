@@ -1,3 +1,4 @@
+import { countFields } from '../browser-signals.js';
 import { SubmissionError } from '../errors.js';
 import { type FormInput, type HeadersInput, readFormField, type Submission } from '../submission.js';
 import type { Verdict } from '../verdict.js';
@@ -38,6 +39,7 @@ export async function checkRequest(
       route.fields.message.length === 1 ? read(route.fields.message[0]!) : route.fields.message.map(read),
     phone: read(route.fields.phone),
     form: hidden,
+    fieldsNumber: countFields(input.body),
   };
   if (input.headers) submission.headers = input.headers;
   if (route.commentType) submission.commentType = route.commentType;

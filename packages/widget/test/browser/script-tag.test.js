@@ -228,4 +228,57 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(one(fields, FIELDS.eventToken), '');
     equal(one(fields, 'author'), 'Ada');
   });
+
+  it('without a token, the form carries the fallback signals: a sampled pointer track Y first, flags, webdriver', async () => {
+    const frame = await page(wordpress({ script: tag('data-auto data-no-detector') }));
+    const doc = frame.contentDocument;
+    const view = frame.contentWindow;
+    await until(() => view.CTProtectedForm?.autoProtection, 'auto mode');
+    const move = (x, y) =>
+      doc.body.dispatchEvent(new view.MouseEvent('mousemove', { bubbles: true, clientX: x, clientY: y }));
+    move(10, 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    move(30, 40);
+    move(50, 60);
+    doc.dispatchEvent(new view.Event('scroll'));
+    doc.body.dispatchEvent(new view.MouseEvent('mousedown', { bubbles: true }));
+    const field = doc.getElementById('comment');
+    field.focus();
+    field.dispatchEvent(new view.KeyboardEvent('keyup', { bubbles: true }));
+    const fields = await comment(frame);
+    const data = JSON.parse(one(fields, FIELDS.behaviour));
+    // The third move came too soon after the second to be kept.
+    equal(
+      data.m.map(([y, x]) => [y, x]),
+      [
+        [20, 10],
+        [40, 30],
+      ],
+    );
+    ok(data.m[1][2] - data.m[0][2] >= 150, 'points 150 ms apart');
+    equal(data.f, 1 | 2 | 4 | 8);
+    ok(Math.abs(data.k - Date.now() / 1000) < 60, 'first press in unix seconds');
+    // This Chromium is driven by an automation library.
+    equal(data.w, 1);
+    equal(data.v, ['comment', 'author', 'email', 'url']);
+    equal(data.i, ['comment_post_ID', 'comment_parent']);
+    equal(data.s[3], view.document.documentElement.clientHeight);
+    equal(one(fields, FIELDS.lang), 'en');
+  });
+
+  it('with a token, the fallback signals stay home, unless data-behaviour="always"', async () => {
+    for (const [attributes, sent] of [
+      ['', false],
+      ['data-behaviour="always"', true],
+    ]) {
+      const frame = await page(
+        wordpress({ script: tag(`data-auto data-detector-src="${detector(`b${sent}`)}" ${attributes}`) }),
+      );
+      const form = comments(frame);
+      await until(() => form.elements[FIELDS.eventToken]?.value, 'the detector token');
+      const fields = await comment(frame);
+      equal(one(fields, FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
+      equal(one(fields, FIELDS.behaviour) !== '', sent, attributes || 'default');
+    }
+  });
 });
