@@ -1,5 +1,6 @@
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { createStartTokens } from '@ct-protected-form/verifier';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AppConfig, buildApp } from '../src/app.js';
 
@@ -33,12 +34,15 @@ export async function startHarness(config: Partial<AppConfig> = {}): Promise<Har
 
 /**
  * The hidden fields `<ct-protected-form>` writes, as a browser that ran it for `seconds` would
- * send them, with a valid detector token from the devserver.
+ * send them, with a valid detector token from the devserver and a start token signed with the
+ * app's secret `seconds` ago (as a server-rendered page would carry it: bound to no session).
  */
-export function widgetFields(devserver: DevServer, seconds = 10): Record<string, string> {
+export async function widgetFields(devserver: DevServer, seconds = 10): Promise<Record<string, string>> {
   const submittedAt = Date.now();
   const startedAt = String(submittedAt - seconds * 1000);
+  const issuer = createStartTokens({ secrets: [SECRET], now: () => submittedAt - seconds * 1000 });
   return {
+    [FIELDS.startToken]: await issuer.issue(),
     [FIELDS.eventToken]: devserver.issueEventToken(),
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(submittedAt),

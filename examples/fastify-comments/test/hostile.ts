@@ -189,7 +189,7 @@ export interface FuzzHarness {
   /** Every line the app logged, at every level. */
   logLines: string[];
   /** The hidden fields of a browser that ran the widget. */
-  widget(): Record<string, string>;
+  widget(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 

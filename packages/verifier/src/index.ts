@@ -42,7 +42,12 @@ export {
 export type { CheckMethod, CheckRequest } from './request.js';
 export { displayReason, LICENCE_CODES } from './response.js';
 export type { StartTime, StartTimeProblem } from './signals.js';
-export type { StartTokenCheck, StartTokenVerifier } from './start-token.js';
+export type {
+  StartTokenCheck,
+  StartTokenContext,
+  StartTokenProblem,
+  StartTokenVerifier,
+} from './start-token.js';
 export type { InvalidStartTokenPolicy } from './start-tokens/policy.js';
 export {
   createMemoryReplayStore,
@@ -50,6 +55,7 @@ export {
   type ReplayStore,
 } from './start-tokens/replay-store.js';
 export { ReplayStoreError } from './start-tokens/replay-store-error.js';
+export { DEFAULT_SESSION_COOKIE } from './start-tokens/session-cookie.js';
 export { createStartTokens, type StartTokens, type StartTokensOptions } from './start-tokens/start-tokens.js';
 export type { FormInput, HeadersInput, RelevanceContext, Submission } from './submission.js';
 export type { Decision, Verdict } from './verdict.js';

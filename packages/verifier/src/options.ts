@@ -32,9 +32,13 @@ export interface VerifierOptions {
   timeoutMs?: number;
   /**
    * What a check decides when CleanTalk could not verify it (timeout, network error, HTTP error,
-   * unusable answer, licence error): `'review'` holds the submission for moderation, `'allow'`
-   * publishes it, `'block'` rejects it, `'allow-if-js'` publishes it when the browser proved it ran
-   * JavaScript and holds it for review otherwise. Every mode but `'block'` loses no submission.
+   * unusable answer, licence error, open circuit breaker): `'review'` holds the submission for
+   * moderation, `'allow'` publishes it, `'block'` rejects it. `'allow-if-js'` publishes it only when
+   * it carried a valid signed start token (`startTokens`), and holds it for review otherwise: it
+   * admits any client that fetched a token from your start-token route (within its rate limit and
+   * session cookie) and waited `minAgeMs`, script or not, so unverified spam from such a bot is
+   * published while CleanTalk is down. Without `startTokens` it holds everything, like `'review'`.
+   * Every mode but `'block'` loses no submission.
    * @default 'review'
    */
   failMode?: FailMode;

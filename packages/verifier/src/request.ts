@@ -19,7 +19,8 @@ export interface CheckRequest {
   phone?: string;
   event_token?: string;
   event_token_enabled: 0 | 1;
-  js_on: 0 | 1;
+  /** 1: server-issued evidence came back valid; 0: it came back refused; omitted: none was sent. */
+  js_on?: 0 | 1;
   submit_time?: number;
   tz?: number;
   sender_info: string;
@@ -38,6 +39,8 @@ export interface BuildContext {
   ip: string;
   signals: ClientSignals;
   startTime: StartTime;
+  /** A valid start token came back (true), a refused one (false), or none (undefined). */
+  jsEvidence?: boolean | undefined;
 }
 
 /** Builds the request body from a submission and what its hidden fields said. */
@@ -57,7 +60,6 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
     agent: AGENT,
     sender_ip: context.ip,
     event_token_enabled: signals.eventToken ? 1 : 0,
-    js_on: signals.jsProven ? 1 : 0,
     sender_info: JSON.stringify(senderInfo),
     post_info: JSON.stringify(postInfo),
     all_headers: JSON.stringify(scrubHeaders(headers)),
@@ -67,6 +69,7 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
   assign(request, 'sender_nickname', toSingleText(submission.nickname, LIMITS.shortText));
   assign(request, 'message', toText(submission.message, LIMITS.message)?.trim());
   assign(request, 'phone', toSingleText(submission.phone, LIMITS.shortText));
+  if (context.jsEvidence !== undefined) request.js_on = context.jsEvidence ? 1 : 0;
   assign(request, 'event_token', signals.eventToken);
   assign(request, 'submit_time', context.startTime.submitTimeSeconds);
   if (signals.tzOffsetMinutes !== undefined) request.tz = signals.tzOffsetMinutes / 60;

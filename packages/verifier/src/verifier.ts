@@ -6,16 +6,18 @@ import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
 import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
+import { getHeader } from './headers.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { buildCheckRequest, type CheckMethod } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
 import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
-import type { StartTokenVerifier } from './start-token.js';
+import type { StartTokenCheck, StartTokenProblem, StartTokenVerifier } from './start-token.js';
 import {
   applyStartTokenPolicy,
   type InvalidStartTokenPolicy,
   validateInvalidStartTokenPolicy,
 } from './start-tokens/policy.js';
+import { readSessionCookie } from './start-tokens/session-cookie.js';
 import { normaliseIp, type Submission } from './submission.js';
 import { callJson } from './transport.js';
 import type { Decision, Verdict } from './verdict.js';
@@ -28,14 +30,17 @@ type Outcome = Pick<Verdict, 'decision' | 'verified' | 'basis' | 'codes' | 'reas
 export interface CreateVerifierOptions extends VerifierOptions {
   /**
    * Verifies signed start tokens (`ct_start_token`), so `submit_time` comes from the server's clock
-   * instead of the visitor's. Without it, the visitor's clock is used and marked as such.
+   * instead of the visitor's, and a valid token is the evidence that JavaScript ran (`js_on`).
+   * Once given, every submission is expected to carry a token: one without is `missing`. Without
+   * it, the visitor's clock is used and marked as such, and nothing proves JavaScript ran.
    */
   startTokens?: StartTokenVerifier;
   /**
-   * What a check decides when a start token was sent but rejected (tampered, expired, early,
-   * replayed, or the replay store unavailable): `'review'` holds an allowed submission for
-   * moderation, `'block'` rejects it, `'ignore'` keeps CleanTalk's decision. The problem is always
-   * reported in `verdict.startTime.problem`. No token at all is not covered: the visitor's clock is used.
+   * What a check decides when start tokens are configured and a submission's token is `missing`,
+   * `malformed`, `tampered`, `expired`, `early`, `replayed`, `foreign`, or could not be checked
+   * (`unavailable`): `'review'` holds an allowed submission for moderation, `'block'` rejects it,
+   * `'ignore'` keeps CleanTalk's decision. The problem is always in `verdict.startTime.problem` and
+   * in what CleanTalk receives (`sender_info.start_time_problem`).
    * @default 'review'
    */
   invalidStartToken?: InvalidStartTokenPolicy;
@@ -69,6 +74,21 @@ export interface Verifier {
 }
 
 const LOG_INTERVAL_MS = 60_000;
+
+/**
+ * What a refused token says about JavaScript (`js_on`): a forged or misused one is counted against
+ * it (0), one of ours sent too early or too late says nothing (omitted), so a person who left the
+ * page open overnight is held by the policy, not refused by CleanTalk as a script-less bot.
+ */
+const REFUSED_EVIDENCE: Record<StartTokenProblem, false | undefined> = {
+  malformed: false,
+  tampered: false,
+  replayed: false,
+  foreign: false,
+  early: undefined,
+  expired: undefined,
+  unavailable: undefined,
+};
 const FAILURE_REASON = 'Your message could not be checked for spam right now. Please try again later.';
 
 /**
@@ -84,6 +104,23 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   const startTokens = options.startTokens;
   const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
   const lastLogged = new Map<string, number>();
+  const sessionCookie = startTokens?.cookieName;
+  let replayStoreFull = false;
+
+  /** One warning when the replay store fills up, one more once it records tokens again. */
+  function noteReplayCheck(result: StartTokenCheck): void {
+    if (!result.ok) return;
+    const full = result.replayChecked === false;
+    if (full === replayStoreFull) return;
+    replayStoreFull = full;
+    if (full) {
+      resolved.logger.warn(
+        '[ct-protected-form] the start-token replay store is full: tokens are accepted without the single-use check and submit_time comes from the visitor clock until entries expire (use a larger maxEntries or the Redis store)',
+      );
+    } else {
+      resolved.logger.warn('[ct-protected-form] the start-token replay store records tokens again');
+    }
+  }
 
   function report(error: CheckError): void {
     const now = resolved.now();
@@ -113,14 +150,31 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     const now = resolved.now();
 
     let verifiedStartedAt = finiteOrUndefined(submission.verifiedStartedAt);
-    let signedProblem: StartTimeProblem | undefined;
+    let tokenProblem: StartTimeProblem | undefined;
+    // Evidence that JavaScript ran comes only from what the server issued: true when a token (or a
+    // start the caller verified) came back valid, false when one was sent and refused.
+    let jsEvidence: boolean | undefined = verifiedStartedAt === undefined ? undefined : true;
     // A filled honeypot is decided below without CleanTalk: it spends no start token either.
-    if (verifiedStartedAt === undefined && startTokens && signals.startToken && !signals.honeypotFilled) {
-      const result = await verifyStartToken(startTokens, signals.startToken, resolved.timeoutMs);
-      if (result.ok) verifiedStartedAt = result.issuedAt;
-      else signedProblem = result.problem;
+    if (verifiedStartedAt === undefined && startTokens && !signals.honeypotFilled) {
+      if (signals.startToken === undefined) {
+        tokenProblem = 'missing';
+      } else {
+        const session = sessionCookie
+          ? readSessionCookie(getHeader(submission.headers, 'cookie'), sessionCookie)
+          : undefined;
+        const result = await verifyStartToken(startTokens, signals.startToken, session, resolved.timeoutMs);
+        noteReplayCheck(result);
+        if (result.ok) {
+          jsEvidence = true;
+          // A token that could not be recorded as used may be a replay: its time is not trusted.
+          if (result.replayChecked !== false) verifiedStartedAt = result.issuedAt;
+        } else {
+          tokenProblem = result.problem;
+          jsEvidence = REFUSED_EVIDENCE[result.problem];
+        }
+      }
     }
-    const startTime = resolveStartTime(signals, now, verifiedStartedAt, signedProblem);
+    const startTime = resolveStartTime(signals, now, verifiedStartedAt, tokenProblem);
 
     /**
      * A verdict of this check, its fields written one by one in a fixed order: object spreads here
@@ -129,7 +183,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     const verdictOf = (outcome: Outcome): Verdict => {
       const verdict: Verdict = {
         method,
-        jsProven: signals.jsProven,
+        jsProven: jsEvidence === true,
         eventToken: signals.eventToken !== undefined,
         startTime,
         flags: outcome.flags ?? {},
@@ -165,6 +219,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             ip,
             signals,
             startTime,
+            jsEvidence,
           });
 
     let response: CheckResponse;
@@ -186,7 +241,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       // A custom fetch may quote the request it failed to send, key included.
       const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
       report(checkError);
-      const decision = failDecision(resolved, signals.jsProven);
+      const decision = failDecision(resolved, jsEvidence === true);
       return applyStartTokenPolicy(
         verdictOf({
           decision,
@@ -196,7 +251,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
           reason: decision === 'block' ? FAILURE_REASON : '',
           error: checkError,
         }),
-        signedProblem,
+        tokenProblem,
         invalidStartToken,
       );
     }
@@ -220,7 +275,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       verdict.dashboardUrl = dashboardUrl(response.id);
     }
     if (method === 'check_bot') Object.assign(verdict, botAnswer);
-    return applyStartTokenPolicy(verdict, signedProblem, invalidStartToken);
+    return applyStartTokenPolicy(verdict, tokenProblem, invalidStartToken);
   }
 
   return {
@@ -283,12 +338,17 @@ function finiteOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-async function verifyStartToken(verifier: StartTokenVerifier, token: string, timeoutMs: number) {
+async function verifyStartToken(
+  verifier: StartTokenVerifier,
+  token: string,
+  session: string | undefined,
+  timeoutMs: number,
+): Promise<StartTokenCheck> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      verifier.verify(token),
-      new Promise<{ ok: false; problem: 'unavailable' }>((resolve) => {
+      verifier.verify(token, { session }),
+      new Promise<StartTokenCheck>((resolve) => {
         timer = setTimeout(() => resolve({ ok: false, problem: 'unavailable' }), Math.min(timeoutMs, 1000));
       }),
     ]);

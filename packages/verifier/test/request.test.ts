@@ -9,7 +9,11 @@ import { VERSION } from '../src/version.js';
 
 const START = 1_764_000_000_000;
 
-function build(submission: Submission, method: 'check_message' | 'check_newuser' = 'check_message') {
+function build(
+  submission: Submission,
+  method: 'check_message' | 'check_newuser' = 'check_message',
+  jsEvidence?: boolean,
+) {
   const signals = readClientSignals(submission.form);
   return buildCheckRequest(submission, {
     method,
@@ -18,35 +22,40 @@ function build(submission: Submission, method: 'check_message' | 'check_newuser'
     ip: submission.ip,
     signals,
     startTime: resolveStartTime(signals, START + 10_000, undefined),
+    jsEvidence,
   });
 }
 
 describe('buildCheckRequest', () => {
   it('sends every signal of a real submission', () => {
-    const request = build({
-      ip: '203.0.113.7',
-      email: 'ann@example.com',
-      nickname: 'Ann',
-      message: ['Nice post!', 'Second field'],
-      phone: '+1 555 0100',
-      headers: {
-        'user-agent': 'Mozilla/5.0',
-        referer: 'https://blog.example/post/1',
-        cookie: 'session=secret',
-        'x-forwarded-for': '203.0.113.7',
+    const request = build(
+      {
+        ip: '203.0.113.7',
+        email: 'ann@example.com',
+        nickname: 'Ann',
+        message: ['Nice post!', 'Second field'],
+        phone: '+1 555 0100',
+        headers: {
+          'user-agent': 'Mozilla/5.0',
+          referer: 'https://blog.example/post/1',
+          cookie: 'session=secret',
+          'x-forwarded-for': '203.0.113.7',
+        },
+        form: {
+          [FIELDS.eventToken]: 'b'.repeat(64),
+          [FIELDS.startedAt]: String(START),
+          [FIELDS.jsProof]: jsProof(String(START)),
+          [FIELDS.tzOffset]: '-300',
+          [FIELDS.timeZone]: 'America/New_York',
+          [FIELDS.pageUrl]: 'https://blog.example/post/1',
+          [FIELDS.referrer]: 'https://search.example/',
+        },
+        commentType: 'contact',
+        relevance: { pageText: 'A post about gardens.', approvedMessages: ['Lovely roses', 'Great tips'] },
       },
-      form: {
-        [FIELDS.eventToken]: 'b'.repeat(64),
-        [FIELDS.startedAt]: String(START),
-        [FIELDS.jsProof]: jsProof(String(START)),
-        [FIELDS.tzOffset]: '-300',
-        [FIELDS.timeZone]: 'America/New_York',
-        [FIELDS.pageUrl]: 'https://blog.example/post/1',
-        [FIELDS.referrer]: 'https://search.example/',
-      },
-      commentType: 'contact',
-      relevance: { pageText: 'A post about gardens.', approvedMessages: ['Lovely roses', 'Great tips'] },
-    });
+      'check_message',
+      true,
+    );
     expect(request).toMatchObject({
       method_name: 'check_message',
       auth_key: 'key',
@@ -83,15 +92,22 @@ describe('buildCheckRequest', () => {
     });
   });
 
-  it('omits what is absent instead of sending nulls, and says JavaScript did not run', () => {
+  it('omits what is absent instead of sending nulls, js_on included when no evidence came back', () => {
     const request = build({ ip: '203.0.113.7' });
     expect(Object.values(request)).not.toContain(null);
     expect(Object.values(request)).not.toContain(undefined);
     expect(request).not.toHaveProperty('sender_email');
     expect(request).not.toHaveProperty('event_token');
     expect(request).not.toHaveProperty('submit_time');
-    expect(request).toMatchObject({ js_on: 0, event_token_enabled: 0 });
+    expect(request).not.toHaveProperty('js_on');
+    expect(request).toMatchObject({ event_token_enabled: 0 });
     expect(JSON.parse(request.sender_info)).toMatchObject({ REFERRER: '', start_time_problem: 'missing' });
+  });
+
+  it('sends js_on 0 when server-issued evidence came back refused, whatever ct_js the client computed', () => {
+    const form = { [FIELDS.startedAt]: String(START), [FIELDS.jsProof]: jsProof(String(START)) };
+    expect(build({ ip: '203.0.113.7', form }, 'check_message', false)).toMatchObject({ js_on: 0 });
+    expect(build({ ip: '203.0.113.7', form })).not.toHaveProperty('js_on');
   });
 
   it('uses the Referer header as the page URL when the widget did not run', () => {
