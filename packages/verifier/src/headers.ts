@@ -15,8 +15,28 @@ const SECRET_HEADERS = new Set([
   'x-forwarded-client-cert',
 ]);
 
-/** Any header whose name contains one of these is treated as a secret too. */
-const SECRET_PARTS = ['token', 'secret', 'signature', 'api-key', 'apikey', 'auth'];
+/**
+ * Any header whose name contains one of these is treated as a secret too: credentials, and the
+ * identity and session headers cloud proxies and identity-aware gateways add (`x-amzn-oidc-data`,
+ * `x-ms-client-principal`, `cf-access-jwt-assertion`, `x-ssl-client-cert`, `x-session-id`…).
+ */
+const SECRET_PARTS = [
+  'token',
+  'secret',
+  'signature',
+  'api-key',
+  'apikey',
+  'auth',
+  'jwt',
+  'session',
+  'cert',
+  'principal',
+  'oidc',
+  'password',
+  'csrf',
+  'xsrf',
+  'cookie',
+];
 
 /** True when a header must not leave the server. */
 export function isSecretHeader(name: string): boolean {

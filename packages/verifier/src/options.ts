@@ -72,6 +72,13 @@ export interface VerifierOptions {
    * @default 'en'
    */
   responseLang?: string;
+  /**
+   * Send the page URL to CleanTalk with its query string and fragment. Off by default: a query
+   * may carry a visitor's e-mail, a password-reset or login token, or what they searched for.
+   * Turn it on when your pages are told apart by their query (`/index.php?p=42`).
+   * @default false
+   */
+  sendPageQuery?: boolean;
 }
 
 /** The options after defaults and validation. */
@@ -86,6 +93,7 @@ export interface ResolvedOptions {
   now: () => number;
   logger: VerifierLogger;
   responseLang: string;
+  sendPageQuery: boolean;
 }
 
 export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
@@ -110,6 +118,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),
+    sendPageQuery: validateBoolean('sendPageQuery', options.sendPageQuery ?? false),
   };
 }
 
@@ -175,6 +184,12 @@ function validateFailMode(value: unknown): FailMode {
 function validateFunction<T>(option: string, value: T): T {
   if (typeof value !== 'function')
     throw new OptionsError(option, `expected a function, got ${describe(value)}`);
+  return value;
+}
+
+function validateBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new OptionsError(option, `expected true or false, got ${describe(value)}`);
   return value;
 }
 

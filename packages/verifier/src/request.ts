@@ -41,13 +41,20 @@ export interface BuildContext {
   startTime: StartTime;
   /** A valid start token came back (true), a refused one (false), or none (undefined). */
   jsEvidence?: boolean | undefined;
+  /** Send the page URL's query string (`sendPageQuery`). */
+  sendPageQuery?: boolean;
 }
 
 /** Builds the request body from a submission and what its hidden fields said. */
 export function buildCheckRequest(submission: Submission, context: BuildContext): CheckRequest {
   const { signals } = context;
   const headers = submission.headers;
-  const { pageUrl, senderInfo } = describePage(submission, signals, context.startTime);
+  const { pageUrl, senderInfo } = describePage(
+    submission,
+    signals,
+    context.startTime,
+    context.sendPageQuery ?? false,
+  );
 
   const postInfo: Record<string, unknown> = {
     comment_type: commentType(submission.commentType, context.method),
@@ -87,13 +94,15 @@ export function describePage(
   submission: Submission,
   signals: ClientSignals,
   startTime: StartTime,
+  sendPageQuery = false,
 ): { pageUrl?: string; senderInfo: Record<string, unknown> } {
   const headers = submission.headers;
   const refererHeader = httpUrl(getHeader(headers, 'referer'));
-  const pageUrl =
+  const fullPageUrl =
     httpUrl(typeof submission.pageUrl === 'string' ? submission.pageUrl : undefined) ??
     signals.pageUrl ??
     refererHeader;
+  const pageUrl = sendPageQuery ? fullPageUrl : withoutQuery(fullPageUrl);
   const referrer = signals.referrer ?? (signals.pageUrl ? undefined : refererHeader);
   const userAgent = getHeader(headers, 'user-agent');
 
@@ -108,6 +117,16 @@ export function describePage(
   if (startTime.problem) senderInfo.start_time_problem = startTime.problem;
   if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
   return pageUrl ? { pageUrl, senderInfo } : { senderInfo };
+}
+
+/**
+ * The URL without its query string and fragment: they may carry a visitor's e-mail, a reset or
+ * login token, a search. The URL was normalised by `httpUrl`, so `?` and `#` only appear there.
+ */
+function withoutQuery(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : url.slice(0, cut);
 }
 
 function commentType(value: unknown, method: CheckMethod): string {

@@ -211,7 +211,13 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     const request =
       method === 'check_bot'
-        ? buildBotRequest(submission, { authKey: resolved.authKey, ip, signals, startTime })
+        ? buildBotRequest(submission, {
+            authKey: resolved.authKey,
+            ip,
+            signals,
+            startTime,
+            sendPageQuery: resolved.sendPageQuery,
+          })
         : buildCheckRequest(submission, {
             method,
             authKey: resolved.authKey,
@@ -220,6 +226,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             signals,
             startTime,
             jsEvidence,
+            sendPageQuery: resolved.sendPageQuery,
           });
 
     let response: CheckResponse;

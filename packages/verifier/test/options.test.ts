@@ -51,6 +51,7 @@ describe('createVerifier options', () => {
     ['now', { now: 5 }, /function/],
     ['logger', { logger: {} }, /warn\(\) and error\(\)/],
     ['responseLang', { responseLang: 'english' }, /two-letter/],
+    ['sendPageQuery', { sendPageQuery: 'yes' }, /true or false/],
   ])('names the bad option %s and its value', (option, extra, message) => {
     const error = optionsError(() => createVerifier({ authKey: SECRET, ...(extra as object) }));
     expect(error.option).toBe(option);

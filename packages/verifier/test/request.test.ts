@@ -110,6 +110,30 @@ describe('buildCheckRequest', () => {
     expect(build({ ip: '203.0.113.7', form })).not.toHaveProperty('js_on');
   });
 
+  it('drops the page URL’s query string and fragment unless the site opts in', () => {
+    const form = { [FIELDS.pageUrl]: 'https://blog.example/reset?email=ann%40example.com&token=abc#top' };
+    const request = build({ ip: '203.0.113.7', form });
+    expect(JSON.parse(request.post_info).post_url).toBe('https://blog.example/reset');
+    expect(JSON.parse(request.sender_info).page_url).toBe('https://blog.example/reset');
+    expect(JSON.stringify(request)).not.toContain('ann%40example.com');
+    const signals = readClientSignals(form);
+    const kept = buildCheckRequest(
+      { ip: '203.0.113.7', form },
+      {
+        method: 'check_message',
+        authKey: 'key',
+        responseLang: 'en',
+        ip: '203.0.113.7',
+        signals,
+        startTime: { source: 'none' },
+        sendPageQuery: true,
+      },
+    );
+    expect(JSON.parse(kept.post_info).post_url).toBe(
+      'https://blog.example/reset?email=ann%40example.com&token=abc#top',
+    );
+  });
+
   it('uses the Referer header as the page URL when the widget did not run', () => {
     const request = build({ ip: '203.0.113.7', headers: { referer: 'https://blog.example/contact' } });
     expect(JSON.parse(request.post_info)).toEqual({
