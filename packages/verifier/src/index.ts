@@ -1,4 +1,5 @@
 export type { BotVerdict, CheckBotRequest, IpFrequency } from './check-bot.js';
+export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.js';
 export type {
   BatchOptions,
   DatabaseCallOptions,
@@ -20,6 +21,7 @@ export type {
 export {
   ApiError,
   type CheckError,
+  CircuitOpenError,
   ConnectionError,
   CtProtectedFormError,
   HttpStatusError,

@@ -1,4 +1,5 @@
 import { defaultFetch } from '#default-fetch';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { OptionsError } from './errors.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
@@ -43,11 +44,28 @@ export interface VerifierOptions {
    */
   failMode?: FailMode;
   /**
-   * Extra attempts after a connection-level failure (a kept-alive socket the server closed, a
-   * reset), while time remains. Never retries after CleanTalk answered.
+   * Extra attempts when a check's request cannot have reached CleanTalk (the connection was refused,
+   * or a kept-alive socket the server had closed died before any byte of the answer), while time
+   * remains. A connection that breaks after the request may have been received is never retried:
+   * the same check is never sent twice. With a custom `fetch`, which cannot tell the two apart,
+   * checks and feedback are not retried at all.
    * @default 1
    */
   retries?: number;
+  /**
+   * How many calls to CleanTalk one verifier has in flight at most (and sockets the default
+   * transport opens per host). Checks beyond it wait in line within their own deadline, so a
+   * stalled CleanTalk costs at most this many sockets, however many visitors submit.
+   * @default 64
+   */
+  maxConnections?: number;
+  /**
+   * Opens after `failures` consecutive failed checks: checks then answer by `failMode` at once,
+   * without calling CleanTalk, until one probe after `openMs` succeeds. Its state changes are
+   * logged with `logger.warn` and readable as `verifier.circuit`. `false` turns it off.
+   * @default { failures: 5, openMs: 10000 }
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /**
    * The `fetch` used to reach CleanTalk. The default keeps connections alive and reuses them: on
    * Node a shared `node:http`/`node:https` client (a fraction of the CPU of Node 20's global
@@ -89,6 +107,8 @@ export interface ResolvedOptions {
   timeoutMs: number;
   failMode: FailMode;
   retries: number;
+  maxConnections: number;
+  circuitBreaker: CircuitBreakerOptions | false;
   fetch: typeof globalThis.fetch;
   now: () => number;
   logger: VerifierLogger;
@@ -107,6 +127,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
+  const maxConnections = validateInteger('maxConnections', options.maxConnections ?? 64, 1, 10_000);
   return {
     authKey: validateAuthKey(options.authKey),
     endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_ENDPOINT),
@@ -114,7 +135,9 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     timeoutMs: validateInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     failMode: validateFailMode(options.failMode ?? 'review'),
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
-    fetch: validateFunction('fetch', options.fetch ?? defaultFetch()),
+    maxConnections,
+    circuitBreaker: options.circuitBreaker ?? {},
+    fetch: validateFunction('fetch', options.fetch ?? defaultFetch(maxConnections)),
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),

@@ -1,10 +1,18 @@
 import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js';
+import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
+import { ConnectionPool } from './connection-pool.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
-import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
+import {
+  type CheckError,
+  CircuitOpenError,
+  ConnectionError,
+  CtProtectedFormError,
+  LicenceError,
+} from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
 import { getHeader } from './headers.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
@@ -71,6 +79,8 @@ export interface Verifier {
   ipInfo(ips: readonly string[], options?: IpInfoOptions): Promise<IpInfoReport>;
   /** Validates the access key without spending a check (`notice_paid_till`). */
   checkKey(options?: CheckKeyOptions): Promise<KeyStatus>;
+  /** The circuit breaker's state now (`closed` when it is turned off). */
+  readonly circuit: CircuitState;
 }
 
 const LOG_INTERVAL_MS = 60_000;
@@ -132,6 +142,15 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       resolved.logger.warn(`[ct-protected-form] check not verified: ${error.message}`);
     }
   }
+
+  // One bound on the calls this verifier has in flight to the real-time API: checks and feedback.
+  const pool = new ConnectionPool(resolved.maxConnections);
+  const breaker =
+    resolved.circuitBreaker === false
+      ? undefined
+      : new CircuitBreaker(resolved.circuitBreaker, resolved.now, (state, why) => {
+          resolved.logger.warn(`[ct-protected-form] CleanTalk circuit ${state}: ${why}`);
+        });
 
   const database: DatabaseContext = {
     authKey: resolved.authKey,
@@ -231,7 +250,10 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
+    let sent = false;
     try {
+      if (breaker && !breaker.allow()) throw new CircuitOpenError(`CleanTalk ${method}`);
+      sent = true;
       const body = await callJson({
         fetch: resolved.fetch,
         url: resolved.endpoint,
@@ -241,10 +263,17 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         timeoutMs: Math.max(1, Math.round(resolved.timeoutMs - (performance.now() - started))),
         retries: resolved.retries,
         what: `CleanTalk ${method}`,
+        pool,
       });
       response = parseCheckResponse(body);
       if (method === 'check_bot') botAnswer = readBotAnswer(body);
+      breaker?.succeeded();
     } catch (error) {
+      // A refused key is an answer from a healthy CleanTalk; everything else that went out failed.
+      if (sent) {
+        if (error instanceof LicenceError) breaker?.succeeded();
+        else breaker?.failed();
+      }
       // A custom fetch may quote the request it failed to send, key included.
       const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
       report(checkError);
@@ -297,6 +326,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
           fetch: resolved.fetch,
           timeoutMs: resolved.timeoutMs,
           retries: resolved.retries,
+          pool,
         },
         items,
         feedbackOptions,
@@ -304,6 +334,9 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     spamCheck: (records, spamCheckOptions) => spamCheck(database, records, spamCheckOptions),
     ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
+    get circuit(): CircuitState {
+      return breaker?.state ?? 'closed';
+    },
   };
 }
 
