@@ -15,7 +15,13 @@ export function logVerdict(
     verified: verdict.verified,
     codes: verdict.codes.join(' '),
     // When CleanTalk could not be asked, say why (e.g. "answered HTTP 503"); never includes the key.
-    reason: verdict.reason || verdict.error?.message || '',
+    // A start token that was missing or refused (replayed, early, foreign…) is named too.
+    reason: [
+      verdict.reason || verdict.error?.message || '',
+      verdict.startTime.problem ? `start token: ${verdict.startTime.problem}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
     requestId: verdict.requestId ?? null,
     email: entry.email,
     ip: request.ip,
