@@ -53,16 +53,19 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
         reject(new ExchangeError(kind, cause));
       };
       cancel.onCancel(() => fail('cancelled'));
+      let written = false;
       request.on('socket', (socket) => {
         // A reused socket is connected already; a new one connects (or fails to) later.
         if (request.reusedSocket || !socket.connecting) connected = true;
         else socket.once('connect', () => (connected = true));
       });
+      request.on('finish', () => (written = true));
       request.on('error', (error) => {
         if (answered) fail('body', error);
-        // Never connected, or a kept-alive socket the server had closed (a reset before any byte
-        // of the answer is how that race shows): the request did not reach a live server.
-        else if (!connected || request.reusedSocket) fail('unsent', error);
+        // Never connected, or a kept-alive socket that died while the request was still being
+        // written: the server cannot have read all of it. Once it is written, the server may have
+        // processed it, whatever happens next: never sent again.
+        else if (!connected || (request.reusedSocket && !written)) fail('unsent', error);
         else fail('connection', error);
       });
       request.on('response', (response) => {
