@@ -30,6 +30,11 @@ export interface JsonCall {
   /** Bounds calls in flight; a call waits for a slot within its own deadline. */
   pool?: ConnectionPool | undefined;
   /**
+   * Runs once the call has its slot, just before it goes out; throwing stops it there (a circuit
+   * breaker that opened while the call waited in line).
+   */
+  admit?: () => void;
+  /**
    * Sending the call twice does no harm (a database lookup), so a custom `fetch` that threw may be
    * retried. Checks and feedback are not: only a request that cannot have arrived is sent again.
    */
@@ -105,6 +110,7 @@ async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): P
       ? await call.pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))
       : undefined;
     try {
+      if (attempt === 0) call.admit?.();
       const text = exchange
         ? await attemptExchange(exchange, call, cancellation)
         : await attemptFetch(call, cancellation);

@@ -252,8 +252,6 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
     let sent = false;
     try {
-      if (breaker && !breaker.allow()) throw new CircuitOpenError(`CleanTalk ${method}`);
-      sent = true;
       const body = await callJson({
         fetch: resolved.fetch,
         url: resolved.endpoint,
@@ -264,6 +262,12 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         retries: resolved.retries,
         what: `CleanTalk ${method}`,
         pool,
+        // Asked once the check has a connection slot: one that waited in line while the circuit
+        // opened answers at once instead of going out.
+        admit: () => {
+          if (breaker && !breaker.allow()) throw new CircuitOpenError(`CleanTalk ${method}`);
+          sent = true;
+        },
       });
       response = parseCheckResponse(body);
       if (method === 'check_bot') botAnswer = readBotAnswer(body);

@@ -135,6 +135,25 @@ describe('the circuit breaker', () => {
     expect((await verifier.checkMessage(submission('after'))).verified).toBe(true);
   });
 
+  it('answers checks that waited in line at once when the circuit opened meanwhile', async () => {
+    handler = (_req, res) => {
+      res.statusCode = 502;
+      setTimeout(() => res.end('bad gateway'), 30);
+    };
+    const verifier = createVerifier({
+      authKey: 'breaker-test-key',
+      endpoint,
+      maxConnections: 1,
+      circuitBreaker: { failures: 1 },
+      logger: { warn() {}, error() {} },
+    });
+    const verdicts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => verifier.checkMessage(submission(`line-${i}`))),
+    );
+    expect(received).toEqual(['line-0']);
+    expect(verdicts.slice(1).every((v) => v.error instanceof CircuitOpenError)).toBe(true);
+  });
+
   it('counts a refused key as an answer, not as CleanTalk failing', async () => {
     handler = (_req, res) => res.end('{"allow":0,"codes":"KEY_NOT_FOUND","comment":"bad key"}');
     const verifier = createVerifier({
