@@ -35,6 +35,12 @@ export interface JsonCall {
    */
   admit?: () => void;
   /**
+   * Told how the call that went out ended (an error, or `undefined` for a JSON answer), before
+   * its slot passes to the next call in line: a circuit breaker then sees a failure before the
+   * next call asks it.
+   */
+  settled?: (error: unknown) => void;
+  /**
    * Sending the call twice does no harm (a database lookup), so a custom `fetch` that threw may be
    * retried. Checks and feedback are not: only a request that cannot have arrived is sent again.
    */
@@ -109,12 +115,18 @@ async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): P
     const release = call.pool
       ? await call.pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))
       : undefined;
+    let admitted = attempt > 0;
     try {
-      if (attempt === 0) call.admit?.();
+      if (!admitted) {
+        call.admit?.();
+        admitted = true;
+      }
       const text = exchange
         ? await attemptExchange(exchange, call, cancellation)
         : await attemptFetch(call, cancellation);
-      return parseAnswer(text, call);
+      const answer = parseAnswer(text, call);
+      call.settled?.(undefined);
+      return answer;
     } catch (error) {
       // Only a request that cannot have arrived is sent again: never the same check twice.
       const retry =
@@ -122,7 +134,10 @@ async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): P
         (unsent.has(error) || call.idempotent === true) &&
         attempt < call.retries &&
         !cancellation.aborted;
-      if (!retry) throw error;
+      if (!retry) {
+        if (admitted) call.settled?.(error);
+        throw error;
+      }
     } finally {
       release?.();
     }

@@ -250,7 +250,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
-    let sent = false;
+    let answered = false;
     try {
       const body = await callJson({
         fetch: resolved.fetch,
@@ -266,18 +266,18 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         // opened answers at once instead of going out.
         admit: () => {
           if (breaker && !breaker.allow()) throw new CircuitOpenError(`CleanTalk ${method}`);
-          sent = true;
+        },
+        settled: (failure) => {
+          answered = failure === undefined;
+          if (answered) breaker?.succeeded();
+          else breaker?.failed();
         },
       });
       response = parseCheckResponse(body);
       if (method === 'check_bot') botAnswer = readBotAnswer(body);
-      breaker?.succeeded();
     } catch (error) {
-      // A refused key is an answer from a healthy CleanTalk; everything else that went out failed.
-      if (sent) {
-        if (error instanceof LicenceError) breaker?.succeeded();
-        else breaker?.failed();
-      }
+      // JSON that is no check answer is a failure too; a refused key is a healthy CleanTalk's answer.
+      if (answered && !(error instanceof LicenceError)) breaker?.failed();
       // A custom fetch may quote the request it failed to send, key included.
       const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
       report(checkError);

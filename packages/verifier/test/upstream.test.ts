@@ -68,7 +68,8 @@ describe('the connection pool', () => {
     for (const { verdict, ms } of verdicts) {
       expect(verdict).toMatchObject({ decision: 'review', basis: 'failure' });
       expect(verdict.error).toBeInstanceOf(TimeoutError);
-      expect(ms).toBeLessThan(300 + 150);
+      // Waiting for slots in turn would take 10 deadlines; the bound leaves room for a loaded machine.
+      expect(ms).toBeLessThan(300 + 700);
     }
   });
 
