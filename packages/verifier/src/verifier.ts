@@ -11,7 +11,9 @@ import {
   CircuitOpenError,
   ConnectionError,
   CtProtectedFormError,
+  HttpStatusError,
   LicenceError,
+  TimeoutError,
 } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
 import { getHeader } from './headers.js';
@@ -279,7 +281,16 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       // JSON that is no check answer is a failure too; a refused key is a healthy CleanTalk's answer.
       if (answered && !(error instanceof LicenceError)) breaker?.failed();
       // A custom fetch may quote the request it failed to send, key included.
-      const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
+      const failure = asCheckError(error, method);
+      // Errors this package words itself from a status or a deadline cannot hold the key: skipping
+      // their redaction keeps a burst of 500 timeouts cheap.
+      const checkError = (
+        failure instanceof TimeoutError ||
+        failure instanceof CircuitOpenError ||
+        failure instanceof HttpStatusError
+          ? failure
+          : redactError(failure, resolved.authKey)
+      ) as CheckError;
       report(checkError);
       const decision = failDecision(resolved, jsEvidence === true);
       return applyStartTokenPolicy(
