@@ -1,6 +1,6 @@
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
-import { createStartTokens } from '@ct-protected-form/verifier';
+import { createStartTokens, type StartTokens } from '@ct-protected-form/verifier';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AppConfig, buildApp } from '../src/app.js';
 
@@ -40,9 +40,8 @@ export async function startHarness(config: Partial<AppConfig> = {}): Promise<Har
 export async function widgetFields(devserver: DevServer, seconds = 10): Promise<Record<string, string>> {
   const submittedAt = Date.now();
   const startedAt = String(submittedAt - seconds * 1000);
-  const issuer = createStartTokens({ secrets: [SECRET], now: () => submittedAt - seconds * 1000 });
   return {
-    [FIELDS.startToken]: await issuer.issue(),
+    [FIELDS.startToken]: await issuerFor(seconds).issue(),
     [FIELDS.eventToken]: devserver.issueEventToken(),
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(submittedAt),
@@ -52,6 +51,17 @@ export async function widgetFields(devserver: DevServer, seconds = 10): Promise<
     [FIELDS.pageUrl]: 'http://localhost/posts/tomatoes-on-a-balcony',
     [FIELDS.referrer]: 'http://localhost/',
   };
+}
+
+/** Issuers whose clock runs `seconds` behind, one per delay: their signing key is imported once. */
+const issuers = new Map<number, StartTokens>();
+function issuerFor(seconds: number): StartTokens {
+  let issuer = issuers.get(seconds);
+  if (!issuer) {
+    issuer = createStartTokens({ secrets: [SECRET], now: () => Date.now() - seconds * 1000 });
+    issuers.set(seconds, issuer);
+  }
+  return issuer;
 }
 
 /** Posts a urlencoded form through `app.inject()`. */
