@@ -490,6 +490,19 @@ describe('Fastify plugin: start tokens', () => {
     expect(seen[0]?.verdict?.startTime.source).toBe('signed');
   });
 
+  it('refuses ill-formed rate limits and cookie settings at register()', async () => {
+    const startTokens = createStartTokens({ secrets: [SECRET] });
+    await expect(build({ startTokens, startTokenRateLimit: { max: 0 } })).rejects.toThrow(
+      /startTokenRateLimit\.max/,
+    );
+    await expect(build({ startTokens, startTokenRateLimit: { windowMs: 10 } })).rejects.toThrow(
+      /startTokenRateLimit\.windowMs/,
+    );
+    await expect(build({ startTokens, startTokenCookie: 'yes' as never })).rejects.toThrow(
+      /startTokenCookie/,
+    );
+  });
+
   it('serves the token route at a configured path, or not at all', async () => {
     const startTokens = createStartTokens({ secrets: [SECRET] });
     const { app } = await build({ startTokens, startTokenPath: '/forms/token' });
