@@ -4,8 +4,9 @@ import { describe, validateInteger } from '../options.js';
 /** How many start tokens one client address may fetch. */
 export interface StartTokenRateLimit {
   /**
-   * Tokens one address may fetch per window. A page needs one per load; a person rarely opens
-   * more than a few pages a minute, while a whole office behind one address may.
+   * Tokens one address may fetch per window. A page needs one per `<ct-protected-form>` per load
+   * (and one more after each submit that stays on the page); a person rarely opens more than a
+   * few pages a minute, while a whole office behind one address may: raise it for such sites.
    * @default 30
    */
   max?: number;
