@@ -38,10 +38,13 @@ const SECRET_PARTS = [
   'cookie',
 ];
 
+/** The parts as one pattern: one scan of a header name instead of one per part. */
+const SECRET_PART = new RegExp(SECRET_PARTS.join('|'));
+
 /** True when a header must not leave the server. */
 export function isSecretHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || SECRET_PARTS.some((part) => lower.includes(part));
+  return SECRET_HEADERS.has(lower) || SECRET_PART.test(lower);
 }
 
 /**
