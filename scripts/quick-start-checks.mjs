@@ -89,30 +89,40 @@ export async function startApp({ command, args, cwd, env, port, startTokenPath, 
 }
 
 /**
- * Fetches a start token, then posts the three submissions as the page would and checks each
- * answer. `eventToken` is a bot-detector token the devserver issued; `fields` is
- * `@ct-protected-form/fields` (names and the JavaScript proof). Throws on the first difference;
- * resolves to one line per submission.
+ * How long a start token must be held before it counts: the verifier's default `minAgeMs` (3 s),
+ * and a little more. A page a person reads is open that long; a bot that posts at once is held.
+ */
+export const START_TOKEN_WAIT_MS = 3_200;
+
+/**
+ * Fetches one start token per submission as the page would (keeping the session cookie the token
+ * route sets), waits as a person reading the page would, then posts the three submissions and
+ * checks each answer. `eventToken` is a bot-detector token the devserver issued; `fields` is
+ * `@ct-protected-form/fields` (the hidden-field names). Throws on the first difference; resolves
+ * to one line per submission.
  */
 export async function checkSubmissions({ baseUrl, routes, eventToken, fields }) {
-  const tokenResponse = await fetch(`${baseUrl}${routes.startToken}`);
-  const { token } = await tokenResponse.json();
-  if (tokenResponse.status !== 200 || typeof token !== 'string' || token.length < 20) {
-    throw new Error(`GET ${routes.startToken} answered ${tokenResponse.status} without a token`);
-  }
+  const names = Object.keys(SUBMISSIONS);
+  const tokens = await Promise.all(names.map(() => fetchStartToken(`${baseUrl}${routes.startToken}`)));
+  const startedAt = String(Date.now());
+  await new Promise((resolve) => setTimeout(resolve, START_TOKEN_WAIT_MS));
   const results = [];
-  for (const [name, submission] of Object.entries(SUBMISSIONS)) {
-    const startedAt = String(Date.now() - 12_000);
+  for (const [index, name] of names.entries()) {
+    const submission = SUBMISSIONS[name];
     const body = new URLSearchParams({
       ...submission.form,
       [fields.FIELDS.eventToken]: eventToken(),
+      [fields.FIELDS.startToken]: tokens[index].token,
       [fields.FIELDS.startedAt]: startedAt,
       [fields.FIELDS.submittedAt]: String(Date.now()),
-      [fields.FIELDS.jsProof]: fields.jsProof(startedAt),
     });
     const response = await fetch(`${baseUrl}${routes.contact}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        cookie: tokens[index].cookie,
+      },
       body,
     });
     const answer = await response.text();
@@ -124,4 +134,18 @@ export async function checkSubmissions({ baseUrl, routes, eventToken, fields }) 
     results.push(`${name}: ${response.status}`);
   }
   return results;
+}
+
+/** GET the start-token route: the token and the session cookie it is bound to (`name=value`). */
+async function fetchStartToken(url) {
+  const response = await fetch(url);
+  const { token } = await response.json();
+  if (response.status !== 200 || typeof token !== 'string' || token.length < 20) {
+    throw new Error(`GET ${url} answered ${response.status} without a token`);
+  }
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return { token, cookie };
 }

@@ -159,6 +159,8 @@ describe('a visitor with JavaScript', () => {
     await widgetReady(page);
     await page.fill('input[name=name]', 'Grace');
     await page.fill('input[name=email]', 'grace@example.com');
+    // A person takes a few seconds; a start token sent back sooner is held as early.
+    await page.waitForTimeout(3_100);
     expect(await submit(page, '/signup')).toBe(200);
     await expect(page.textContent('main')).resolves.toContain('Welcome, Grace!');
     const body = lastBody(site.devserver, 'check_newuser');
@@ -183,6 +185,7 @@ describe('a visitor without JavaScript', () => {
     );
     expect(await page.inputValue('textarea[name=message]')).toBe('Text-mode browsers grow tomatoes too.');
     const body = lastBody(site.devserver, 'check_message');
+    // The page's start token never came back: the server's JavaScript test was not passed.
     expect(body.js_on).toBe(0);
     expect(body.event_token_enabled).toBe(1);
     expect(body.event_token).toBeUndefined();

@@ -30,7 +30,7 @@ async function held(): Promise<number> {
     name: 'Max',
     email: 'max@example.com',
     message: 'moderate_me: which pot size?',
-    ...widgetFields(harness.devserver),
+    ...(await widgetFields(harness.devserver)),
   });
   const queue = await harness.admin.get('/moderation');
   return Number(/id="pending-comment-(\d+)"/.exec(queue.body)?.[1]);

@@ -12,13 +12,13 @@ afterEach(async () => {
   await harness.close();
 });
 
-function comment(fields: Record<string, string> = {}, hidden = widgetFields(harness.devserver)) {
+async function comment(fields: Record<string, string> = {}, hidden?: Record<string, string>) {
   return postForm(harness.app, '/comments', {
     post: POST,
     name: 'Ada',
     email: 'ada@example.com',
     message: 'My cherry tomatoes loved the windy corner.',
-    ...hidden,
+    ...(hidden ?? (await widgetFields(harness.devserver))),
     ...fields,
   });
 }
@@ -42,7 +42,7 @@ describe('the comment form', () => {
   });
 
   it('sends what the widget proved: token, JavaScript and the time on the page', async () => {
-    await comment({}, widgetFields(harness.devserver, 12));
+    await comment({}, await widgetFields(harness.devserver, 12));
     const body = lastBody(harness.devserver, 'check_message');
     expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
     expect(body.event_token_enabled).toBe(1);
@@ -121,7 +121,7 @@ describe('the comment form', () => {
         name: 'Ada \uD800',
         email: 'ada@example.com',
         message: 'Half a tomato: \uD83C',
-        ...widgetFields(harness.devserver),
+        ...(await widgetFields(harness.devserver)),
       }),
     });
     expect(response.statusCode).toBe(303);
@@ -211,11 +211,11 @@ describe('the moderation queue', () => {
 });
 
 describe('the sign-up form', () => {
-  function signup(fields: Record<string, string>) {
+  async function signup(fields: Record<string, string>) {
     return postForm(harness.app, '/signup', {
       name: 'Grace',
       email: 'grace@example.com',
-      ...widgetFields(harness.devserver),
+      ...(await widgetFields(harness.devserver)),
       ...fields,
     });
   }
@@ -283,7 +283,7 @@ describe('the sign-up form', () => {
 });
 
 describe('behind a reverse proxy', () => {
-  const forwarded = (app: Harness['app'], devserver: Harness['devserver']) =>
+  const forwarded = async (app: Harness['app'], devserver: Harness['devserver']) =>
     app.inject({
       method: 'POST',
       url: '/comments',
@@ -293,7 +293,7 @@ describe('behind a reverse proxy', () => {
         name: 'Ada',
         email: 'ada@example.com',
         message: 'Via the proxy.',
-        ...widgetFields(devserver),
+        ...(await widgetFields(devserver)),
       }).toString(),
     });
 
@@ -322,11 +322,26 @@ describe('the start-token route', () => {
     expect(first.json().token).not.toBe(second.json().token);
   });
 
-  it('lets the verifier measure the time on the page on the server clock', async () => {
-    const { token } = (await harness.app.inject('/ct-protected-form/start-token')).json();
-    await comment({ ct_start_token: token });
-    const body = lastBody(harness.devserver, 'check_message');
-    expect(body.submit_time).toBe(0);
+  it('holds a form sent back with a token younger than the minimum age, on the server clock', async () => {
+    const route = await harness.app.inject('/ct-protected-form/start-token');
+    const cookie = String(route.headers['set-cookie']).split(';')[0] ?? '';
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/comments',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      payload: new URLSearchParams({
+        post: POST,
+        name: 'Ada',
+        email: 'ada@example.com',
+        message: 'Quick!',
+        ...(await widgetFields(harness.devserver)),
+        ct_start_token: route.json().token,
+      }).toString(),
+    });
+    expect(response.headers.location).toMatch(/\?held#respond$/);
+    const sent = lastBody(harness.devserver, 'check_message');
+    expect(sent).not.toHaveProperty('submit_time');
+    expect(JSON.parse(String(sent.sender_info)).start_time_problem).toBe('early');
   });
 });
 

@@ -58,7 +58,7 @@ describe('the comment form under hostile input', () => {
             const value = values[key];
             if (value !== null) fields.push([key, value]);
           }
-          if (values.widget) fields.push(...Object.entries(harness.widget()));
+          if (values.widget) fields.push(...Object.entries(await harness.widget()));
           fields.push(...values.extra);
           const before = await counts();
           const response = await send(harness.app, '/comments', fields, how);
@@ -104,7 +104,7 @@ describe('the comment form under hostile input', () => {
               ['name', author],
               ['email', address],
               ['message', sent],
-              ...Object.entries(harness.widget()),
+              ...Object.entries(await harness.widget()),
             ],
             encoding,
           );

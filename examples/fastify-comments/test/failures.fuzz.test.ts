@@ -56,7 +56,7 @@ describe('the forms when CleanTalk cannot answer', () => {
                 ['name', author],
                 ['email', address],
                 ['message', text],
-                ...Object.entries(harness.widget()),
+                ...Object.entries(await harness.widget()),
               ],
               'urlencoded',
             );
@@ -64,7 +64,7 @@ describe('the forms when CleanTalk cannot answer', () => {
             const signup = await send(
               harness.app,
               '/signup',
-              [['name', author], ['email', unique], ...Object.entries(harness.widget())],
+              [['name', author], ['email', unique], ...Object.entries(await harness.widget())],
               'urlencoded',
             );
             harness.devserver.setFault(null);

@@ -1,5 +1,6 @@
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { createStartTokens, type StartTokens } from '@ct-protected-form/verifier';
 import { hashSync } from '@node-rs/argon2';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AppConfig, buildApp } from '../src/app.js';
@@ -108,12 +109,14 @@ export async function startHarness(config: Partial<AppConfig> = {}): Promise<Har
 
 /**
  * The hidden fields `<ct-protected-form>` writes, as a browser that ran it for `seconds` would
- * send them, with a valid detector token from the devserver.
+ * send them, with a valid detector token from the devserver and a start token signed with the
+ * app's secret `seconds` ago (as a server-rendered page would carry it: bound to no session).
  */
-export function widgetFields(devserver: DevServer, seconds = 10): Record<string, string> {
+export async function widgetFields(devserver: DevServer, seconds = 10): Promise<Record<string, string>> {
   const submittedAt = Date.now();
   const startedAt = String(submittedAt - seconds * 1000);
   return {
+    [FIELDS.startToken]: await issuerFor(seconds).issue(),
     [FIELDS.eventToken]: devserver.issueEventToken(),
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(submittedAt),
@@ -123,6 +126,17 @@ export function widgetFields(devserver: DevServer, seconds = 10): Record<string,
     [FIELDS.pageUrl]: 'http://localhost/posts/tomatoes-on-a-balcony',
     [FIELDS.referrer]: 'http://localhost/',
   };
+}
+
+/** Issuers whose clock runs `seconds` behind, one per delay: their signing key is imported once. */
+const issuers = new Map<number, StartTokens>();
+function issuerFor(seconds: number): StartTokens {
+  let issuer = issuers.get(seconds);
+  if (!issuer) {
+    issuer = createStartTokens({ secrets: [SECRET], now: () => Date.now() - seconds * 1000 });
+    issuers.set(seconds, issuer);
+  }
+  return issuer;
 }
 
 /** Posts a urlencoded form through `app.inject()`. */

@@ -40,7 +40,7 @@ async function hold(): Promise<Record<Kind, number>> {
       ['name', 'Ada'],
       ['email', 'ada@example.com'],
       ['message', `moderate_me ${++serial}`],
-      ...Object.entries(harness.widget()),
+      ...Object.entries(await harness.widget()),
     ],
     'urlencoded',
   );
@@ -51,7 +51,7 @@ async function hold(): Promise<Record<Kind, number>> {
   await send(
     harness.app,
     '/signup',
-    [['name', 'Grace'], ['email', address], ...Object.entries(harness.widget())],
+    [['name', 'Grace'], ['email', address], ...Object.entries(await harness.widget())],
     'urlencoded',
   );
   const after = await queue();

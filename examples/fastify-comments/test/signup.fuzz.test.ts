@@ -45,7 +45,7 @@ describe('the sign-up form under hostile input', () => {
           const fields: [string, string][] = [];
           if (values.name !== null) fields.push(['name', values.name]);
           if (values.email !== null) fields.push(['email', values.email]);
-          if (values.widget) fields.push(...Object.entries(harness.widget()));
+          if (values.widget) fields.push(...Object.entries(await harness.widget()));
           fields.push(...values.extra);
           const before = await pendingUsers();
           const response = await send(harness.app, '/signup', fields, how);
@@ -83,7 +83,7 @@ describe('the sign-up form under hostile input', () => {
           const response = await send(
             harness.app,
             '/signup',
-            [['name', author], ['email', unique], ...Object.entries(harness.widget())],
+            [['name', author], ['email', unique], ...Object.entries(await harness.widget())],
             encoding,
           );
           expectNoKey(response, harness.logLines);
@@ -116,7 +116,7 @@ describe('the sign-up form under hostile input', () => {
           const again = await send(
             harness.app,
             '/signup',
-            [['name', 'Again'], ['email', unique], ...Object.entries(harness.widget())],
+            [['name', 'Again'], ['email', unique], ...Object.entries(await harness.widget())],
             encoding,
           );
           expect(again.statusCode).toBe(want === 'block' || want === 'review' ? 403 : 400);

@@ -19,9 +19,15 @@ export const FIELDS = {
    * gives the time spent on the page even when the visitor's clock is off. → `submit_time`.
    */
   submittedAt: 'ct_submitted_at',
-  /** A server-signed start token, used instead of the client clock when the server offers one. */
+  /**
+   * A server-signed start token, used instead of the client clock when the server offers one; a
+   * valid one is the verifier's evidence that JavaScript ran. → `submit_time`, `js_on`.
+   */
   startToken: 'ct_start_token',
-  /** Proof that JavaScript ran: {@link jsProof} of the start time. → `js_on`. */
+  /**
+   * {@link jsProof} of the start time. A checksum any client can compute from a number it picks,
+   * so the verifier does not take it as evidence of anything.
+   */
   jsProof: 'ct_js',
   /** The visitor's IANA time zone, e.g. `Europe/Berlin`. */
   timeZone: 'ct_tz',
@@ -111,9 +117,9 @@ export const DETECTOR_SCRIPT_ID = 'ct_bot_detector-js';
 export const DETECTOR_STORAGE_KEY = 'bot_detector_event_token';
 
 /**
- * The JavaScript proof for a start time: a short checksum only a script that ran in the page
- * writes. A bot posting the bare HTML form has neither the start time nor the proof; the
- * verifier recomputes it and sends `js_on: 1` only when it matches.
+ * A short checksum of a start time. A bot posting the bare HTML form has neither, but a bot written
+ * for the site computes it as easily as this function does: it is no proof, and the verifier does
+ * not read it. Evidence that JavaScript ran comes from a server-signed start token.
  */
 export function jsProof(startedAt: string): string {
   // FNV-1a over a salted input: cheap, deterministic on both sides, no crypto needed.

@@ -43,11 +43,18 @@ export interface BotRequestContext {
   ip: string;
   signals: ClientSignals;
   startTime: StartTime;
+  /** Send the page URL's query string (`sendPageQuery`). */
+  sendPageQuery?: boolean;
 }
 
 /** Builds the `check_bot` body: the token, the IP and the page, nothing the visitor typed. */
 export function buildBotRequest(submission: Submission, context: BotRequestContext): CheckBotRequest {
-  const { pageUrl, senderInfo } = describePage(submission, context.signals, context.startTime);
+  const { pageUrl, senderInfo } = describePage(
+    submission,
+    context.signals,
+    context.startTime,
+    context.sendPageQuery ?? false,
+  );
   const request: CheckBotRequest = {
     method_name: 'check_bot',
     auth_key: context.authKey,

@@ -4,6 +4,6 @@
  * a `fetch` installed later (a test double, a polyfill) is the one used. Node gets
  * `default-fetch.node.ts` instead, through the `#default-fetch` import map of package.json.
  */
-export function defaultFetch(): typeof globalThis.fetch {
+export function defaultFetch(_maxConnections: number): typeof globalThis.fetch {
   return (input, init) => globalThis.fetch(input, init);
 }

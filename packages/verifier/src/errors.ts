@@ -86,6 +86,17 @@ export class ResponseError extends CtProtectedFormError {
 }
 
 /**
+ * The check was not sent: CleanTalk failed too many times in a row and the circuit breaker is open.
+ * The verdict follows `failMode` at once.
+ */
+export class CircuitOpenError extends CtProtectedFormError {
+  constructor(what: string) {
+    super('CT_CIRCUIT_OPEN', `${what} was not sent: CleanTalk kept failing and the circuit is open`);
+    this.name = 'CircuitOpenError';
+  }
+}
+
+/**
  * CleanTalk refused the site's key (`KEY_NOT_FOUND`, `SERVICE_DISABLED`, `TRIAL_EXPIRED`,
  * `SERVICE_FREEZED`): a configuration problem of the site, never the visitor's fault.
  */
@@ -116,7 +127,13 @@ export class ApiError extends CtProtectedFormError {
 }
 
 /** The reason a check was not verified: one of the non-thrown kinds above. */
-export type CheckError = TimeoutError | ConnectionError | HttpStatusError | ResponseError | LicenceError;
+export type CheckError =
+  | TimeoutError
+  | ConnectionError
+  | HttpStatusError
+  | ResponseError
+  | LicenceError
+  | CircuitOpenError;
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {

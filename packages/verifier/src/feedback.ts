@@ -1,3 +1,4 @@
+import type { ConnectionPool } from './connection-pool.js';
 import { redactError } from './database/redact.js';
 import {
   ConnectionError,
@@ -61,6 +62,8 @@ export interface FeedbackContext {
   fetch: typeof globalThis.fetch;
   timeoutMs: number;
   retries: number;
+  /** Shares the checks' bound on calls in flight. */
+  pool?: ConnectionPool;
 }
 
 const REQUEST_ID = /^[0-9a-f]{32}$/i;
@@ -116,6 +119,7 @@ export async function sendFeedback(
         retries: context.retries,
         what: WHAT,
         signal,
+        pool: context.pool,
       });
       result.received += readReceived(body);
       result.sent += batch.length;

@@ -1,4 +1,5 @@
 export type { BotVerdict, CheckBotRequest, IpFrequency } from './check-bot.js';
+export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.js';
 export type {
   BatchOptions,
   DatabaseCallOptions,
@@ -20,6 +21,7 @@ export type {
 export {
   ApiError,
   type CheckError,
+  CircuitOpenError,
   ConnectionError,
   CtProtectedFormError,
   HttpStatusError,
@@ -42,7 +44,12 @@ export {
 export type { CheckMethod, CheckRequest } from './request.js';
 export { displayReason, LICENCE_CODES } from './response.js';
 export type { StartTime, StartTimeProblem } from './signals.js';
-export type { StartTokenCheck, StartTokenVerifier } from './start-token.js';
+export type {
+  StartTokenCheck,
+  StartTokenContext,
+  StartTokenProblem,
+  StartTokenVerifier,
+} from './start-token.js';
 export type { InvalidStartTokenPolicy } from './start-tokens/policy.js';
 export {
   createMemoryReplayStore,
@@ -50,6 +57,7 @@ export {
   type ReplayStore,
 } from './start-tokens/replay-store.js';
 export { ReplayStoreError } from './start-tokens/replay-store-error.js';
+export { DEFAULT_SESSION_COOKIE } from './start-tokens/session-cookie.js';
 export { createStartTokens, type StartTokens, type StartTokensOptions } from './start-tokens/start-tokens.js';
 export type { FormInput, HeadersInput, RelevanceContext, Submission } from './submission.js';
 export type { Decision, Verdict } from './verdict.js';

@@ -1,4 +1,5 @@
 import { defaultFetch } from '#default-fetch';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { OptionsError } from './errors.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
@@ -32,18 +33,39 @@ export interface VerifierOptions {
   timeoutMs?: number;
   /**
    * What a check decides when CleanTalk could not verify it (timeout, network error, HTTP error,
-   * unusable answer, licence error): `'review'` holds the submission for moderation, `'allow'`
-   * publishes it, `'block'` rejects it, `'allow-if-js'` publishes it when the browser proved it ran
-   * JavaScript and holds it for review otherwise. Every mode but `'block'` loses no submission.
+   * unusable answer, licence error, open circuit breaker): `'review'` holds the submission for
+   * moderation, `'allow'` publishes it, `'block'` rejects it. `'allow-if-js'` publishes it only when
+   * it carried a valid signed start token (`startTokens`), and holds it for review otherwise: it
+   * admits any client that fetched a token from your start-token route (within its rate limit and
+   * session cookie) and waited `minAgeMs`, script or not, so unverified spam from such a bot is
+   * published while CleanTalk is down. Without `startTokens` it holds everything, like `'review'`.
+   * Every mode but `'block'` loses no submission.
    * @default 'review'
    */
   failMode?: FailMode;
   /**
-   * Extra attempts after a connection-level failure (a kept-alive socket the server closed, a
-   * reset), while time remains. Never retries after CleanTalk answered.
+   * Extra attempts when a check's request cannot have reached CleanTalk (the connection was refused,
+   * or a kept-alive socket the server had closed died before any byte of the answer), while time
+   * remains. A connection that breaks after the request may have been received is never retried:
+   * the same check is never sent twice. With a custom `fetch`, which cannot tell the two apart,
+   * checks and feedback are not retried at all.
    * @default 1
    */
   retries?: number;
+  /**
+   * How many calls to CleanTalk one verifier has in flight at most (and sockets the default
+   * transport opens per host). Checks beyond it wait in line within their own deadline, so a
+   * stalled CleanTalk costs at most this many sockets, however many visitors submit.
+   * @default 64
+   */
+  maxConnections?: number;
+  /**
+   * Opens after `failures` consecutive failed checks: checks then answer by `failMode` at once,
+   * without calling CleanTalk, until one probe after `openMs` succeeds. Its state changes are
+   * logged with `logger.warn` and readable as `verifier.circuit`. `false` turns it off.
+   * @default { failures: 5, openMs: 10000 }
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /**
    * The `fetch` used to reach CleanTalk. The default keeps connections alive and reuses them: on
    * Node a shared `node:http`/`node:https` client (a fraction of the CPU of Node 20's global
@@ -78,6 +100,13 @@ export interface VerifierOptions {
    * @default true
    */
   eventTokenEnabled?: boolean;
+  /**
+   * Send the page URL to CleanTalk with its query string and fragment. Off by default: a query
+   * may carry a visitor's e-mail, a password-reset or login token, or what they searched for.
+   * Turn it on when your pages are told apart by their query (`/index.php?p=42`).
+   * @default false
+   */
+  sendPageQuery?: boolean;
 }
 
 /** The options after defaults and validation. */
@@ -88,11 +117,14 @@ export interface ResolvedOptions {
   timeoutMs: number;
   failMode: FailMode;
   retries: number;
+  maxConnections: number;
+  circuitBreaker: CircuitBreakerOptions | false;
   fetch: typeof globalThis.fetch;
   now: () => number;
   logger: VerifierLogger;
   responseLang: string;
   eventTokenEnabled: boolean;
+  sendPageQuery: boolean;
 }
 
 export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
@@ -106,6 +138,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
+  const maxConnections = validateInteger('maxConnections', options.maxConnections ?? 64, 1, 10_000);
   return {
     authKey: validateAuthKey(options.authKey),
     endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_ENDPOINT),
@@ -113,11 +146,14 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     timeoutMs: validateInteger('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     failMode: validateFailMode(options.failMode ?? 'review'),
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
-    fetch: validateFunction('fetch', options.fetch ?? defaultFetch()),
+    maxConnections,
+    circuitBreaker: options.circuitBreaker ?? {},
+    fetch: validateFunction('fetch', options.fetch ?? defaultFetch(maxConnections)),
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),
     eventTokenEnabled: validateBoolean('eventTokenEnabled', options.eventTokenEnabled ?? true),
+    sendPageQuery: validateBoolean('sendPageQuery', options.sendPageQuery ?? false),
   };
 }
 

@@ -20,7 +20,8 @@ export interface CheckRequest {
   phone?: string;
   event_token?: string;
   event_token_enabled: 0 | 1;
-  js_on: 0 | 1;
+  /** 1: server-issued evidence came back valid; 0: it came back refused; omitted: none was sent. */
+  js_on?: 0 | 1;
   /** 1: the form's trap field came back empty; 0: filled. Absent when the form had none. */
   honeypot_field?: 0 | 1;
   submit_time?: number;
@@ -44,13 +45,22 @@ export interface BuildContext {
   ip: string;
   signals: ClientSignals;
   startTime: StartTime;
+  /** A valid start token came back (true), a refused one (false), or none (undefined). */
+  jsEvidence?: boolean | undefined;
+  /** Send the page URL's query string (`sendPageQuery`). */
+  sendPageQuery?: boolean;
 }
 
 /** Builds the request body from a submission and what its hidden fields said. */
 export function buildCheckRequest(submission: Submission, context: BuildContext): CheckRequest {
   const { signals } = context;
   const headers = submission.headers;
-  const { pageUrl, senderInfo } = describePage(submission, signals, context.startTime);
+  const { pageUrl, senderInfo } = describePage(
+    submission,
+    signals,
+    context.startTime,
+    context.sendPageQuery ?? false,
+  );
 
   const postInfo: Record<string, unknown> = {
     comment_type: commentType(submission.commentType, context.method),
@@ -64,16 +74,16 @@ export function buildCheckRequest(submission: Submission, context: BuildContext)
     sender_ip: context.ip,
     // A site setting, not a property of this submission: a missing token is itself a signal.
     event_token_enabled: context.eventTokenEnabled ? 1 : 0,
-    js_on: signals.jsProven ? 1 : 0,
     sender_info: JSON.stringify(senderInfo),
     post_info: JSON.stringify(postInfo),
-    all_headers: JSON.stringify(scrubHeaders(headers)),
+    all_headers: JSON.stringify(headersToSend(headers, context.sendPageQuery ?? false)),
     response_lang: context.responseLang,
   };
   assign(request, 'sender_email', toSingleText(submission.email, LIMITS.shortText));
   assign(request, 'sender_nickname', toSingleText(submission.nickname, LIMITS.shortText));
   assign(request, 'message', toText(submission.message, LIMITS.message)?.trim());
   assign(request, 'phone', toSingleText(submission.phone, LIMITS.shortText));
+  if (context.jsEvidence !== undefined) request.js_on = context.jsEvidence ? 1 : 0;
   assign(request, 'event_token', signals.eventToken);
   assign(request, 'honeypot_field', honeypotField(submission.form));
   assign(request, 'submit_time', context.startTime.submitTimeSeconds);
@@ -96,14 +106,22 @@ export function describePage(
   submission: Submission,
   signals: ClientSignals,
   startTime: StartTime,
+  sendPageQuery = false,
 ): { pageUrl?: string; senderInfo: Record<string, unknown> } {
   const headers = submission.headers;
   const refererHeader = httpUrl(getHeader(headers, 'referer'));
-  const pageUrl =
+  const fullPageUrl =
     httpUrl(typeof submission.pageUrl === 'string' ? submission.pageUrl : undefined) ??
     signals.pageUrl ??
     refererHeader;
-  const referrer = refererHeader ?? pageUrl ?? '';
+  // The query and fragment may carry a visitor's e-mail, a reset or login token, a search: they
+  // reach CleanTalk only where the site opts in, in every address that could carry them.
+  const clean = (url: string | undefined) => (sendPageQuery ? url : withoutQuery(url));
+  const pageUrl = clean(fullPageUrl);
+  const referrer = clean(refererHeader) ?? pageUrl ?? '';
+  // Another site's address is sent as the browser gave it (browsers already cut a cross-site
+  // referrer to its origin); a page of this site loses its query like the form page does.
+  const previous = sameOrigin(signals.referrer, fullPageUrl) ? clean(signals.referrer) : signals.referrer;
   const userAgent = getHeader(headers, 'user-agent');
 
   const senderInfo: Record<string, unknown> = {
@@ -113,7 +131,7 @@ export function describePage(
     USER_AGENT: userAgent ?? '',
     page_url: pageUrl ?? '',
   };
-  if (signals.referrer) senderInfo.REFFERRER_PREVIOUS = signals.referrer;
+  if (previous) senderInfo.REFFERRER_PREVIOUS = previous;
   if (signals.timeZone) senderInfo.timezone = signals.timeZone;
   if (startTime.problem) senderInfo.start_time_problem = startTime.problem;
   if (signals.honeypotFilled) senderInfo.honeypot_filled = 1;
@@ -129,6 +147,33 @@ export function utcOffset(minutes: number): string {
   const hours = String(Math.floor(abs / 60)).padStart(2, '0');
   const rest = abs % 60;
   return `UTC${sign}${hours}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
+}
+
+/**
+ * The URL without its query string and fragment: they may carry a visitor's e-mail, a reset or
+ * login token, a search. The URL was normalised by `httpUrl`, so `?` and `#` only appear there.
+ */
+/** The scrubbed headers, with the `Referer` cut like the page URL unless the site opts in. */
+function headersToSend(headers: Submission['headers'], sendPageQuery: boolean): Record<string, string> {
+  const scrubbed = scrubHeaders(headers);
+  if (!sendPageQuery && scrubbed.referer !== undefined)
+    scrubbed.referer = withoutQuery(scrubbed.referer) ?? '';
+  return scrubbed;
+}
+
+function sameOrigin(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
+function withoutQuery(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : url.slice(0, cut);
 }
 
 function commentType(value: unknown, method: CheckMethod): string {

@@ -1,7 +1,13 @@
-import { EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
 import { type FormInput, LIMITS, readFormField, toSingleText } from './submission.js';
 
-/** Why the time on the page could not be trusted. */
+/**
+ * Why the time on the page could not be trusted. When the server issues start tokens: `missing` (no
+ * token sent), or why the token sent was refused: `malformed`, `tampered`, `expired`, `early` (sent
+ * back sooner than `minAgeMs`), `replayed`, `foreign` (issued for another session cookie),
+ * `unavailable` (the replay store did not answer). Without start tokens: `missing` or `malformed`
+ * client start time, or one in the `future`.
+ */
 export type StartTimeProblem =
   | 'missing'
   | 'malformed'
@@ -10,6 +16,7 @@ export type StartTimeProblem =
   | 'expired'
   | 'early'
   | 'replayed'
+  | 'foreign'
   | 'unavailable';
 
 /** Where `submit_time` came from. */
@@ -24,10 +31,11 @@ export interface StartTime {
 
 /** What the widget's hidden fields tell about the visitor's browser. */
 export interface ClientSignals {
-  /** The bot detector's token, when it is well formed. */
+  /**
+   * The bot detector's token, when it is well formed: a signal for CleanTalk, which checks it.
+   * Anyone can send 64 characters, so it proves nothing here.
+   */
   eventToken?: string;
-  /** The browser ran our script (valid JS proof) or the detector's (token present). */
-  jsProven: boolean;
   startedAt?: number;
   submittedAt?: number;
   startedAtProblem?: StartTimeProblem;
@@ -59,15 +67,12 @@ export function readClientSignals(form: FormInput | undefined): ClientSignals {
   const startedAtText = text(FIELDS.startedAt);
   const startedAt = parseTimestamp(startedAtText);
   const submittedAt = parseTimestamp(text(FIELDS.submittedAt));
-  const proof = text(FIELDS.jsProof);
-  const proofValid = startedAtText !== undefined && proof !== undefined && proof === jsProof(startedAtText);
 
   const tzOffset = Number(text(FIELDS.tzOffset));
   const timeZone = text(FIELDS.timeZone);
 
   return {
     eventToken,
-    jsProven: proofValid || eventToken !== undefined,
     startedAt,
     submittedAt:
       submittedAt !== undefined && startedAt !== undefined && submittedAt >= startedAt
@@ -107,17 +112,22 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /**
  * `submit_time` from the best source: a server-verified start, else the visitor's own clock
  * (start and submit on the same clock, so a wrong clock does not matter), else nothing.
+ * `tokenProblem` is why a signed start token was not used: `missing` when none was sent (the
+ * visitor's clock is then used, flagged), any other problem when one was sent and refused (then
+ * nothing is: the client-clock fields of a bot that sent a bad token are not believed either).
  */
 export function resolveStartTime(
   signals: ClientSignals,
   now: number,
   verifiedStartedAt: number | undefined,
-  signedProblem?: StartTimeProblem,
+  tokenProblem?: StartTimeProblem,
 ): StartTime {
   if (verifiedStartedAt !== undefined && Number.isFinite(verifiedStartedAt) && verifiedStartedAt <= now) {
     return { source: 'signed', submitTimeSeconds: seconds(now - verifiedStartedAt) };
   }
-  const problem = signedProblem ?? signals.startedAtProblem;
+  if (tokenProblem !== undefined && tokenProblem !== 'missing')
+    return { source: 'none', problem: tokenProblem };
+  const problem = tokenProblem ?? signals.startedAtProblem;
   if (signals.startedAt === undefined) return { source: 'none', problem: problem ?? 'missing' };
   const end = signals.submittedAt ?? now;
   if (signals.submittedAt === undefined && signals.startedAt > now + FUTURE_TOLERANCE_MS) {

@@ -31,13 +31,15 @@ export interface CancelHook {
 export type TextExchange = (request: TextRequest, cancel: CancelHook) => Promise<TextAnswer>;
 
 /**
- * Why an exchange failed: `'connection'` before any answer (refused, reset, a kept-alive socket the
- * server had closed: worth a retry), `'body'` when the connection broke during the answer,
- * `'too-large'`, or `'cancelled'`.
+ * Why an exchange failed: `'unsent'` when the request cannot have reached the server whole (no
+ * connection was made, or a kept-alive socket died before the request was written out: safe to
+ * send again), `'connection'` when the connection broke, before any byte of the answer, after the
+ * request was written (never sent again: the server may have processed it), `'body'` when it broke
+ * during the answer, `'too-large'`, or `'cancelled'`.
  */
 export class ExchangeError extends Error {
   constructor(
-    readonly kind: 'connection' | 'body' | 'too-large' | 'cancelled',
+    readonly kind: 'unsent' | 'connection' | 'body' | 'too-large' | 'cancelled',
     cause?: unknown,
   ) {
     super(cause instanceof Error ? cause.message : kind, { cause });

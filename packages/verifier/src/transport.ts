@@ -1,3 +1,4 @@
+import type { ConnectionPool } from './connection-pool.js';
 import {
   ConnectionError,
   CtProtectedFormError,
@@ -26,7 +27,28 @@ export interface JsonCall {
   what: string;
   /** Cancels the call like its deadline does (the caller then throws the signal's reason). */
   signal?: AbortSignal | undefined;
+  /** Bounds calls in flight; a call waits for a slot within its own deadline. */
+  pool?: ConnectionPool | undefined;
+  /**
+   * Runs once the call has its slot, just before it goes out; throwing stops it there (a circuit
+   * breaker that opened while the call waited in line).
+   */
+  admit?: () => void;
+  /**
+   * Told how the call that went out ended (an error, or `undefined` for a JSON answer), before
+   * its slot passes to the next call in line: a circuit breaker then sees a failure before the
+   * next call asks it.
+   */
+  settled?: (error: unknown) => void;
+  /**
+   * Sending the call twice does no harm (a database lookup), so a custom `fetch` that threw may be
+   * retried. Checks and feedback are not: only a request that cannot have arrived is sent again.
+   */
+  idempotent?: boolean;
 }
+
+/** Connection errors after which the request cannot have reached the server. */
+const unsent = new WeakSet<Error>();
 
 /** Answers larger than this are not CleanTalk answers. */
 const MAX_RESPONSE_BYTES = 1 << 20;
@@ -90,15 +112,34 @@ class Cancellation implements CancelHook {
 async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): Promise<unknown> {
   const exchange = textExchangeOf(call.fetch);
   for (let attempt = 0; ; attempt++) {
+    const release = call.pool
+      ? await call.pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))
+      : undefined;
+    let admitted = attempt > 0;
     try {
+      if (!admitted) {
+        call.admit?.();
+        admitted = true;
+      }
       const text = exchange
         ? await attemptExchange(exchange, call, cancellation)
         : await attemptFetch(call, cancellation);
-      return parseAnswer(text, call);
+      const answer = parseAnswer(text, call);
+      call.settled?.(undefined);
+      return answer;
     } catch (error) {
-      // Only a failed connection is worth another try: a kept-alive socket the server had closed.
-      const retry = error instanceof ConnectionError && attempt < call.retries && !cancellation.aborted;
-      if (!retry) throw error;
+      // Only a request that cannot have arrived is sent again: never the same check twice.
+      const retry =
+        error instanceof ConnectionError &&
+        (unsent.has(error) || call.idempotent === true) &&
+        attempt < call.retries &&
+        !cancellation.aborted;
+      if (!retry) {
+        if (admitted) call.settled?.(error);
+        throw error;
+      }
+    } finally {
+      release?.();
     }
   }
 }
@@ -133,7 +174,9 @@ async function attemptExchange(
     const kind = error instanceof ExchangeError ? error.kind : 'connection';
     if (kind === 'too-large') throw tooLarge(call);
     if (kind === 'body') throw closedMidBody(call);
-    throw new ConnectionError(call.what, error instanceof ExchangeError ? error.cause : error);
+    const failure = new ConnectionError(call.what, error instanceof ExchangeError ? error.cause : error);
+    if (kind === 'unsent') unsent.add(failure);
+    throw failure;
   }
   if (answer.status < 200 || answer.status > 299)
     throw new HttpStatusError(call.what, answer.status, call.url);
@@ -152,6 +195,7 @@ async function attemptFetch(call: JsonCall, cancellation: Cancellation): Promise
     });
   } catch (error) {
     if (signal.aborted) throw new TimeoutError(call.what, call.timeoutMs);
+    // A fetch that threw cannot say whether the request arrived: only idempotent calls go again.
     throw new ConnectionError(call.what, error);
   }
   if (!response.ok) {

@@ -31,7 +31,10 @@ export interface Verdict {
   requestId?: string;
   /** The request's page in the CleanTalk dashboard. */
   dashboardUrl?: string;
-  /** The browser proved it ran JavaScript (the widget's proof or a detector token). */
+  /**
+   * Evidence the server issued came back valid: a signed start token (or a start the caller
+   * verified). Nothing the client can compute by itself counts, a bot-detector token included.
+   */
   jsProven: boolean;
   /** A bot-detector token was sent. */
   eventToken: boolean;

@@ -1,23 +1,35 @@
 import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js';
+import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
+import { ConnectionPool } from './connection-pool.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
 import { decisionOf } from './decision.js';
-import { type CheckError, ConnectionError, CtProtectedFormError, LicenceError } from './errors.js';
+import {
+  type CheckError,
+  CircuitOpenError,
+  ConnectionError,
+  CtProtectedFormError,
+  HttpStatusError,
+  LicenceError,
+  TimeoutError,
+} from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
+import { getHeader } from './headers.js';
 import { fitsAsIs, fitText } from './message-size.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { buildCheckRequest, type CheckMethod, type CheckRequest } from './request.js';
 import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
 import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
-import type { StartTokenVerifier } from './start-token.js';
+import type { StartTokenCheck, StartTokenProblem, StartTokenVerifier } from './start-token.js';
 import {
   applyStartTokenPolicy,
   type InvalidStartTokenPolicy,
   validateInvalidStartTokenPolicy,
 } from './start-tokens/policy.js';
+import { readSessionCookie } from './start-tokens/session-cookie.js';
 import { normaliseIp, type Submission } from './submission.js';
 import { callJson } from './transport.js';
 import type { Decision, Verdict } from './verdict.js';
@@ -30,14 +42,17 @@ type Outcome = Pick<Verdict, 'decision' | 'verified' | 'basis' | 'codes' | 'reas
 export interface CreateVerifierOptions extends VerifierOptions {
   /**
    * Verifies signed start tokens (`ct_start_token`), so `submit_time` comes from the server's clock
-   * instead of the visitor's. Without it, the visitor's clock is used and marked as such.
+   * instead of the visitor's, and a valid token is the evidence that JavaScript ran (`js_on`).
+   * Once given, every submission is expected to carry a token: one without is `missing`. Without
+   * it, the visitor's clock is used and marked as such, and nothing proves JavaScript ran.
    */
   startTokens?: StartTokenVerifier;
   /**
-   * What a check decides when a start token was sent but rejected (tampered, expired, early,
-   * replayed, or the replay store unavailable): `'review'` holds an allowed submission for
-   * moderation, `'block'` rejects it, `'ignore'` keeps CleanTalk's decision. The problem is always
-   * reported in `verdict.startTime.problem`. No token at all is not covered: the visitor's clock is used.
+   * What a check decides when start tokens are configured and a submission's token is `missing`,
+   * `malformed`, `tampered`, `expired`, `early`, `replayed`, `foreign`, or could not be checked
+   * (`unavailable`): `'review'` holds an allowed submission for moderation, `'block'` rejects it,
+   * `'ignore'` keeps CleanTalk's decision. The problem is always in `verdict.startTime.problem` and
+   * in what CleanTalk receives (`sender_info.start_time_problem`).
    * @default 'review'
    */
   invalidStartToken?: InvalidStartTokenPolicy;
@@ -68,9 +83,26 @@ export interface Verifier {
   ipInfo(ips: readonly string[], options?: IpInfoOptions): Promise<IpInfoReport>;
   /** Validates the access key without spending a check (`notice_paid_till`). */
   checkKey(options?: CheckKeyOptions): Promise<KeyStatus>;
+  /** The circuit breaker's state now (`closed` when it is turned off). */
+  readonly circuit: CircuitState;
 }
 
 const LOG_INTERVAL_MS = 60_000;
+
+/**
+ * What a refused token says about JavaScript (`js_on`): a forged or misused one is counted against
+ * it (0), one of ours sent too early or too late says nothing (omitted), so a person who left the
+ * page open overnight is held by the policy, not refused by CleanTalk as a script-less bot.
+ */
+const REFUSED_EVIDENCE: Record<StartTokenProblem, false | undefined> = {
+  malformed: false,
+  tampered: false,
+  replayed: false,
+  foreign: false,
+  early: undefined,
+  expired: undefined,
+  unavailable: undefined,
+};
 const FAILURE_REASON = 'Your message could not be checked for spam right now. Please try again later.';
 
 /**
@@ -87,6 +119,23 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
   const lastLogged = new Map<string, number>();
   const endpointName = `${resolved.endpoint.origin}${resolved.endpoint.pathname}`;
+  const sessionCookie = startTokens?.cookieName;
+  let replayStoreFull = false;
+
+  /** One warning when the replay store fills up, one more once it records tokens again. */
+  function noteReplayCheck(result: StartTokenCheck): void {
+    if (!result.ok) return;
+    const full = result.replayChecked === false;
+    if (full === replayStoreFull) return;
+    replayStoreFull = full;
+    if (full) {
+      resolved.logger.warn(
+        '[ct-protected-form] the start-token replay store is full: tokens are accepted without the single-use check and submit_time comes from the visitor clock until entries expire (use a larger maxEntries or the Redis store)',
+      );
+    } else {
+      resolved.logger.warn('[ct-protected-form] the start-token replay store records tokens again');
+    }
+  }
 
   function report(error: CheckError): void {
     const now = resolved.now();
@@ -100,6 +149,15 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       );
     }
   }
+
+  // One bound on the calls this verifier has in flight to the real-time API: checks and feedback.
+  const pool = new ConnectionPool(resolved.maxConnections);
+  const breaker =
+    resolved.circuitBreaker === false
+      ? undefined
+      : new CircuitBreaker(resolved.circuitBreaker, resolved.now, (state, why) => {
+          resolved.logger.warn(`[ct-protected-form] CleanTalk circuit ${state}: ${why}`);
+        });
 
   const database: DatabaseContext = {
     authKey: resolved.authKey,
@@ -118,14 +176,33 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     const now = resolved.now();
 
     let verifiedStartedAt = finiteOrUndefined(submission.verifiedStartedAt);
-    let signedProblem: StartTimeProblem | undefined;
+    let tokenProblem: StartTimeProblem | undefined;
+    // Evidence that JavaScript ran comes only from what the server issued: true when a token (or a
+    // start the caller verified) came back valid, false when one was sent and refused.
+    let jsEvidence: boolean | undefined = verifiedStartedAt === undefined ? undefined : true;
     // A filled honeypot is decided below without CleanTalk: it spends no start token either.
-    if (verifiedStartedAt === undefined && startTokens && signals.startToken && !signals.honeypotFilled) {
-      const result = await verifyStartToken(startTokens, signals.startToken, resolved.timeoutMs);
-      if (result.ok) verifiedStartedAt = result.issuedAt;
-      else signedProblem = result.problem;
+    if (verifiedStartedAt === undefined && startTokens && !signals.honeypotFilled) {
+      if (signals.startToken === undefined) {
+        tokenProblem = 'missing';
+        // The page was served a JavaScript test and did not pass it: no script ran, or a bot skipped it.
+        jsEvidence = false;
+      } else {
+        const session = sessionCookie
+          ? readSessionCookie(getHeader(submission.headers, 'cookie'), sessionCookie)
+          : undefined;
+        const result = await verifyStartToken(startTokens, signals.startToken, session, resolved.timeoutMs);
+        noteReplayCheck(result);
+        if (result.ok) {
+          jsEvidence = true;
+          // A token that could not be recorded as used may be a replay: its time is not trusted.
+          if (result.replayChecked !== false) verifiedStartedAt = result.issuedAt;
+        } else {
+          tokenProblem = result.problem;
+          jsEvidence = REFUSED_EVIDENCE[result.problem];
+        }
+      }
     }
-    const startTime = resolveStartTime(signals, now, verifiedStartedAt, signedProblem);
+    const startTime = resolveStartTime(signals, now, verifiedStartedAt, tokenProblem);
 
     /**
      * A verdict of this check, its fields written one by one in a fixed order: object spreads here
@@ -134,7 +211,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     const verdictOf = (outcome: Outcome): Verdict => {
       const verdict: Verdict = {
         method,
-        jsProven: signals.jsProven,
+        jsProven: jsEvidence === true,
         eventToken: signals.eventToken !== undefined,
         startTime,
         flags: outcome.flags ?? {},
@@ -162,7 +239,13 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     const request =
       method === 'check_bot'
-        ? buildBotRequest(submission, { authKey: resolved.authKey, ip, signals, startTime })
+        ? buildBotRequest(submission, {
+            authKey: resolved.authKey,
+            ip,
+            signals,
+            startTime,
+            sendPageQuery: resolved.sendPageQuery,
+          })
         : buildCheckRequest(submission, {
             method,
             authKey: resolved.authKey,
@@ -171,6 +254,8 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
             ip,
             signals,
             startTime,
+            jsEvidence,
+            sendPageQuery: resolved.sendPageQuery,
           });
 
     // Only an oversized text costs an await: the usual check stays synchronous up to the call.
@@ -180,6 +265,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
 
     let response: CheckResponse;
     let botAnswer: ReturnType<typeof readBotAnswer> = {};
+    let answered = false;
     try {
       const body = await callJson({
         fetch: resolved.fetch,
@@ -190,14 +276,36 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         timeoutMs: Math.max(1, Math.round(resolved.timeoutMs - (performance.now() - started))),
         retries: resolved.retries,
         what: `CleanTalk ${method}`,
+        pool,
+        // Asked once the check has a connection slot: one that waited in line while the circuit
+        // opened answers at once instead of going out.
+        admit: () => {
+          if (breaker && !breaker.allow()) throw new CircuitOpenError(`CleanTalk ${method}`);
+        },
+        settled: (failure) => {
+          answered = failure === undefined;
+          if (answered) breaker?.succeeded();
+          else breaker?.failed();
+        },
       });
       response = parseCheckResponse(body);
       if (method === 'check_bot') botAnswer = readBotAnswer(body);
     } catch (error) {
+      // JSON that is no check answer is a failure too; a refused key is a healthy CleanTalk's answer.
+      if (answered && !(error instanceof LicenceError)) breaker?.failed();
       // A custom fetch may quote the request it failed to send, key included.
-      const checkError = redactError(asCheckError(error, method), resolved.authKey) as CheckError;
+      const failure = asCheckError(error, method);
+      // Errors this package words itself from a status or a deadline cannot hold the key: skipping
+      // their redaction keeps a burst of 500 timeouts cheap.
+      const checkError = (
+        failure instanceof TimeoutError ||
+        failure instanceof CircuitOpenError ||
+        failure instanceof HttpStatusError
+          ? failure
+          : redactError(failure, resolved.authKey)
+      ) as CheckError;
       report(checkError);
-      const decision = failDecision(resolved, signals.jsProven);
+      const decision = failDecision(resolved, jsEvidence === true);
       return applyStartTokenPolicy(
         verdictOf({
           decision,
@@ -207,7 +315,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
           reason: decision === 'block' ? FAILURE_REASON : '',
           error: checkError,
         }),
-        signedProblem,
+        tokenProblem,
         invalidStartToken,
       );
     }
@@ -232,7 +340,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       verdict.dashboardUrl = dashboardUrl(response.id);
     }
     if (method === 'check_bot') Object.assign(verdict, botAnswer);
-    return applyStartTokenPolicy(verdict, signedProblem, invalidStartToken);
+    return applyStartTokenPolicy(verdict, tokenProblem, invalidStartToken);
   }
 
   return {
@@ -247,6 +355,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
           fetch: resolved.fetch,
           timeoutMs: resolved.timeoutMs,
           retries: resolved.retries,
+          pool,
         },
         items,
         feedbackOptions,
@@ -254,6 +363,9 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     spamCheck: (records, spamCheckOptions) => spamCheck(database, records, spamCheckOptions),
     ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
+    get circuit(): CircuitState {
+      return breaker?.state ?? 'closed';
+    },
   };
 }
 
@@ -310,12 +422,17 @@ function finiteOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-async function verifyStartToken(verifier: StartTokenVerifier, token: string, timeoutMs: number) {
+async function verifyStartToken(
+  verifier: StartTokenVerifier,
+  token: string,
+  session: string | undefined,
+  timeoutMs: number,
+): Promise<StartTokenCheck> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      verifier.verify(token),
-      new Promise<{ ok: false; problem: 'unavailable' }>((resolve) => {
+      verifier.verify(token, { session }),
+      new Promise<StartTokenCheck>((resolve) => {
         timer = setTimeout(() => resolve({ ok: false, problem: 'unavailable' }), Math.min(timeoutMs, 1000));
       }),
     ]);

@@ -1,5 +1,6 @@
 import { FIELDS } from '@ct-protected-form/fields';
 import {
+  type CreateVerifierOptions,
   createVerifier,
   LicenceError,
   TimeoutError,
@@ -9,11 +10,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildBotRequest, readBotAnswer } from '../src/check-bot.js';
 import { readClientSignals } from '../src/signals.js';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
+import { stubStartTokens } from './helpers/widget-form.js';
 
 const KEY = 'bot7check6key5secret';
 const local = useLocalCleanTalk([KEY]);
 
-function verifier(options: Partial<VerifierOptions> = {}) {
+function verifier(options: Partial<CreateVerifierOptions> = {}) {
   const logger = { warn: vi.fn(), error: vi.fn() };
   return createVerifier({ authKey: KEY, endpoint: local.server.apiUrl, timeoutMs: 1000, logger, ...options });
 }
@@ -82,9 +84,12 @@ describe('checkBot against a CleanTalk-compatible server', () => {
 
   it('follows the fail mode and answers by the deadline when CleanTalk hangs', async () => {
     local.server.setFault({ drop: 'hang', paths: ['api'] });
-    const verdict = await verifier({ timeoutMs: 200, failMode: 'allow-if-js' }).checkBot(
-      login(local.server.issueEventToken()),
-    );
+    // allow-if-js takes a valid start token as evidence; a detector token alone is not.
+    const verdict = await verifier({
+      timeoutMs: 200,
+      failMode: 'allow-if-js',
+      startTokens: stubStartTokens,
+    }).checkBot(login(local.server.issueEventToken(), { [FIELDS.startToken]: 'stub:10' }));
     expect(verdict).toMatchObject({ decision: 'allow', verified: false, basis: 'failure' });
     expect(verdict.error).toBeInstanceOf(TimeoutError);
     expect(verdict.botExpectation).toBeUndefined();

@@ -1,6 +1,8 @@
 import { FIELDS } from '@ct-protected-form/fields';
 import {
   type CheckMethod,
+  type CreateVerifierOptions,
+  createStartTokens,
   createVerifier,
   LicenceError,
   type Submission,
@@ -152,7 +154,7 @@ const SEARCH = 'https://search.example/?q=tomatoes';
 /** What the local CleanTalk received for one check of `submission`. */
 async function sent(
   submission: Partial<Submission>,
-  options: Partial<VerifierOptions> = {},
+  options: Partial<CreateVerifierOptions> = {},
 ): Promise<Record<string, unknown>> {
   const verifier = createVerifier({ authKey: KEY, endpoint: local.server.apiUrl, ...options });
   await verifier.checkMessage({ ip: '203.0.113.7', message: 'Hello', ...submission });
@@ -168,7 +170,7 @@ const WIDGET = { form: widgetFields(12, { [FIELDS.pageUrl]: FORM_PAGE, [FIELDS.r
 const DIRECT = { form: widgetFields(12, { [FIELDS.pageUrl]: FORM_PAGE, [FIELDS.referrer]: '' }) };
 const POSTED_FROM_FORM_PAGE = { headers: { referer: FORM_PAGE } };
 
-const SENT: [string, Partial<Submission>, Partial<VerifierOptions>, Record<string, unknown>][] = [
+const SENT: [string, Partial<Submission>, Partial<CreateVerifierOptions>, Record<string, unknown>][] = [
   [
     'REFERRER / REFFERRER: the submission’s Referer header',
     { ...WIDGET, ...POSTED_FROM_FORM_PAGE },
@@ -200,15 +202,15 @@ const SENT: [string, Partial<Submission>, Partial<VerifierOptions>, Record<strin
     { post_info: { comment_type: 'comment', post_url: FORM_PAGE } },
   ],
   [
-    'event_token_enabled 1 and the token, with a token',
+    'event_token_enabled 1 and the token, with a token; the token alone is no proof that JavaScript ran',
     { form: widgetFields(12, { [FIELDS.eventToken]: 'a'.repeat(64) }) },
     {},
-    { event_token_enabled: 1, event_token: 'a'.repeat(64), js_on: 1 },
+    { event_token_enabled: 1, event_token: 'a'.repeat(64), js_on: undefined },
   ],
   [
-    'event_token_enabled 1, js_on 0 and no token, for a POST without JavaScript',
+    'event_token_enabled 1, js_on 0 and no token, for a POST without JavaScript (its start token never came back)',
     POSTED_FROM_FORM_PAGE,
-    {},
+    { startTokens: createStartTokens({ secrets: ['mapping-test-secret-0123456789abcdef'] }) },
     { event_token_enabled: 1, js_on: 0, event_token: undefined },
   ],
   [

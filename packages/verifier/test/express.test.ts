@@ -9,7 +9,13 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
-import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
+import {
+  CONTRACT_FIELD,
+  contactForm,
+  multipart,
+  stubStartTokens,
+  urlencoded,
+} from './helpers/widget-form.js';
 
 let server: Server | undefined;
 
@@ -44,6 +50,7 @@ async function start(
     endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
+    startTokens: stubStartTokens,
     ...options,
   });
   app.use(protect.startTokenRoute);
@@ -195,13 +202,31 @@ describe('Express middleware: start tokens', () => {
     expect(protect.startTokens).toBe(startTokens);
     const tokenResponse = await fetch(`${url}/ct-protected-form/start-token`);
     expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
+    const cookie = tokenResponse.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^ct_pf_session=[\w-]{22}; Path=\/; HttpOnly; SameSite=Lax$/);
     const { token } = await tokenResponse.json();
     clock += 15_000;
-    const form = urlencoded(contactForm({ [FIELDS.startToken]: token }));
-    expect((await post(url, form)).status).toBe(200);
-    expect(seen[0]?.verdict?.startTime).toEqual({ source: 'signed', submitTimeSeconds: 15 });
-    expect(await (await post(url, form)).json()).toEqual({ ok: true, decision: 'review' });
-    expect(seen[1]?.verdict?.startTime.problem).toBe('replayed');
+    const form = () =>
+      urlencoded(
+        contactForm({ [FIELDS.startToken]: token, [FIELDS.eventToken]: local.server.issueEventToken() }),
+      );
+    const session = { ...FORM, cookie: cookie.split(';')[0] ?? '' };
+    expect(await (await post(url, form())).json()).toEqual({ ok: true, decision: 'review' });
+    expect(seen[0]?.verdict?.startTime.problem).toBe('foreign');
+    expect((await post(url, form(), session)).status).toBe(200);
+    expect(seen[1]?.verdict?.startTime).toEqual({ source: 'signed', submitTimeSeconds: 15 });
+    expect(await (await post(url, form(), session)).json()).toEqual({ ok: true, decision: 'review' });
+    expect(seen[2]?.verdict?.startTime.problem).toBe('replayed');
+  });
+
+  it('limits tokens per client address with 429 and Retry-After', async () => {
+    const startTokens = createStartTokens({ secrets: [SECRET] });
+    const { url } = await start({ startTokens, startTokenRateLimit: { max: 2 } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${url}/ct-protected-form/start-token`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await fetch(`${url}/ct-protected-form/start-token`);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('passes every request on when no start tokens are configured', async () => {
@@ -236,7 +261,11 @@ describe('Express middleware: hostile input gets a verdict or a clear 4xx, never
     const app = express();
     app.post(
       '/contact',
-      ctProtectedForm({ authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl })(),
+      ctProtectedForm({
+        authKey: DEFAULT_AUTH_KEY,
+        endpoint: local.server.apiUrl,
+        startTokens: stubStartTokens,
+      })(),
       (_req, res) => {
         res.send('ok');
       },

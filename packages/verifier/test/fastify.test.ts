@@ -5,7 +5,13 @@ import ctProtectedForm, { type FastifyCtProtectedFormOptions } from '@ct-protect
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
-import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
+import {
+  CONTRACT_FIELD,
+  contactForm,
+  multipart,
+  stubStartTokens,
+  urlencoded,
+} from './helpers/widget-form.js';
 
 let app: FastifyInstance | undefined;
 
@@ -36,6 +42,7 @@ async function build(
     endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
+    startTokens: stubStartTokens,
     ...options,
   });
   app.post('/contact', { config: { ctProtectedForm: routeConfig as never } }, async (request) => {
@@ -233,7 +240,11 @@ describe('Fastify plugin', () => {
 
   it('offers a preHandler for routes that prefer to add it themselves', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    await app.register(ctProtectedForm, {
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      startTokens: stubStartTokens,
+    });
     app.post(
       '/signup',
       { preHandler: app.ctProtectedForm.preHandler({ method: 'check_newuser' }) },
@@ -260,7 +271,11 @@ describe('Fastify plugin', () => {
 
   it('parses multipart forms and keeps uploads as files', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    await app.register(ctProtectedForm, {
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      startTokens: stubStartTokens,
+    });
     app.post('/upload', { config: { ctProtectedForm: true } }, async (request) => {
       const body = request.body as Record<string, unknown>;
       return {
@@ -292,7 +307,11 @@ describe('Fastify plugin', () => {
 
   it('takes the hidden fields out before schema validation, so strict schemas need not list them', async () => {
     app = Fastify();
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    await app.register(ctProtectedForm, {
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      startTokens: stubStartTokens,
+    });
     app.post(
       '/strict',
       {
@@ -317,7 +336,11 @@ describe('Fastify plugin', () => {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, async () => ({
       parsedBy: 'app',
     }));
-    await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    await app.register(ctProtectedForm, {
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      startTokens: stubStartTokens,
+    });
     app.post('/x', async (request) => request.body);
     await app.ready();
     const response = await app.inject({ method: 'POST', url: '/x', headers: FORM, payload: 'a=1' });
@@ -402,7 +425,11 @@ function capturedLogger(lines: { level: number; msg: string }[]): FastifyServerO
 describe('Fastify plugin: mistakes are loud', () => {
   it('still checks routes declared before the plugin finished registering (no await)', async () => {
     app = Fastify();
-    void app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
+    void app.register(ctProtectedForm, {
+      authKey: DEFAULT_AUTH_KEY,
+      endpoint: local.server.apiUrl,
+      startTokens: stubStartTokens,
+    });
     app.post('/late', { config: { ctProtectedForm: { commentType: 'contact' } } }, async (request) => ({
       decision: request.ctVerdict?.decision,
     }));
@@ -526,31 +553,110 @@ describe('Fastify plugin: mistakes are loud', () => {
 });
 
 describe('Fastify plugin: start tokens', () => {
-  it('serves fresh tokens, uncached, that make submit_time come from the server clock', async () => {
+  /** Fetches a token as the widget does, with the cookies of `jar` (updated from Set-Cookie). */
+  async function fetchToken(target: FastifyInstance, jar: { cookie?: string } = {}) {
+    const response = await target.inject({
+      method: 'GET',
+      url: '/ct-protected-form/start-token',
+      headers: jar.cookie ? { cookie: jar.cookie } : {},
+    });
+    const set = response.headers['set-cookie'];
+    if (typeof set === 'string') jar.cookie = set.split(';')[0];
+    return response;
+  }
+  /** A person's form with a detector token CleanTalk issued, so its answer does not hang on js_on. */
+  const personForm = (token: string) =>
+    urlencoded(
+      contactForm({ [FIELDS.startToken]: token, [FIELDS.eventToken]: local.server.issueEventToken() }),
+    );
+
+  it('serves fresh tokens, uncached, bound to a session cookie, that make submit_time come from the server clock', async () => {
     let clock = Date.now();
     const now = () => clock;
     const startTokens = createStartTokens({ secrets: [SECRET], now });
     const { app, seen } = await build({ startTokens, now });
-    const tokenResponse = await app.inject({ method: 'GET', url: '/ct-protected-form/start-token' });
+    const jar: { cookie?: string } = {};
+    const tokenResponse = await fetchToken(app, jar);
     expect(tokenResponse.statusCode).toBe(200);
     expect(tokenResponse.headers['cache-control']).toBe('no-store');
+    expect(tokenResponse.headers['set-cookie']).toMatch(
+      /^ct_pf_session=[A-Za-z0-9_-]{22}; Path=\/; HttpOnly; SameSite=Lax$/,
+    );
     const { token } = tokenResponse.json();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{76}$/);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{100}$/);
     expect(app.ctProtectedForm.startTokens).toBe(startTokens);
+    // The same session keeps its cookie.
+    expect((await fetchToken(app, jar)).headers['set-cookie']).toBeUndefined();
     clock += 20_000;
 
-    const post = () =>
+    const post = (cookie = jar.cookie) =>
       app.inject({
         method: 'POST',
         url: '/contact',
-        headers: FORM,
-        payload: urlencoded(contactForm({ [FIELDS.startToken]: token })),
+        headers: { ...FORM, ...(cookie ? { cookie } : {}) },
+        payload: personForm(token),
       });
+    expect((await post('ct_pf_session=AAAAAAAAAAAAAAAAAAAAAA')).json()).toEqual({
+      ok: true,
+      decision: 'review',
+    });
+    expect(seen[0]?.verdict?.startTime.problem).toBe('foreign');
     expect((await post()).statusCode).toBe(200);
-    expect(seen[0]?.verdict?.startTime).toEqual({ source: 'signed', submitTimeSeconds: 20 });
-    expect(seen[0]?.body).not.toHaveProperty(FIELDS.startToken);
+    expect(seen[1]?.verdict?.startTime).toEqual({ source: 'signed', submitTimeSeconds: 20 });
+    expect(seen[1]?.verdict?.jsProven).toBe(true);
+    expect(seen[1]?.body).not.toHaveProperty(FIELDS.startToken);
     expect((await post()).json()).toEqual({ ok: true, decision: 'review' });
-    expect(seen[1]?.verdict?.startTime.problem).toBe('replayed');
+    expect(seen[2]?.verdict?.startTime.problem).toBe('replayed');
+  });
+
+  it('limits tokens per client address with 429 and Retry-After, per IPv6 /64', async () => {
+    let clock = Date.now();
+    const startTokens = createStartTokens({ secrets: [SECRET] });
+    const { app } = await build({
+      startTokens,
+      now: () => clock,
+      startTokenRateLimit: { max: 3, windowMs: 60_000 },
+    });
+    const from = (remoteAddress: string) =>
+      app.inject({ method: 'GET', url: '/ct-protected-form/start-token', remoteAddress });
+    for (let i = 0; i < 3; i++) expect((await from('198.51.100.1')).statusCode).toBe(200);
+    const refused = await from('198.51.100.1');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.json()).toMatchObject({ code: 'CT_START_TOKEN_RATE_LIMIT' });
+    expect((await from('198.51.100.2')).statusCode).toBe(200);
+    for (const suffix of ['1', '2', 'abcd:1'])
+      expect((await from(`2001:db8:1:2::${suffix}`)).statusCode).toBe(200);
+    expect((await from('2001:db8:1:2:ffff::9')).statusCode).toBe(429);
+    clock += 60_000;
+    expect((await from('198.51.100.1')).statusCode).toBe(200);
+  });
+
+  it('issues unbound tokens without a cookie when startTokenCookie is false', async () => {
+    const startTokens = createStartTokens({ secrets: [SECRET], minAgeMs: 0 });
+    const { app, seen } = await build({ startTokens, startTokenCookie: false });
+    const response = await fetchToken(app);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: FORM,
+      payload: personForm(response.json().token),
+    });
+    expect(seen[0]?.verdict?.startTime.source).toBe('signed');
+  });
+
+  it('refuses ill-formed rate limits and cookie settings at register()', async () => {
+    const startTokens = createStartTokens({ secrets: [SECRET] });
+    await expect(build({ startTokens, startTokenRateLimit: { max: 0 } })).rejects.toThrow(
+      /startTokenRateLimit\.max/,
+    );
+    await expect(build({ startTokens, startTokenRateLimit: { windowMs: 10 } })).rejects.toThrow(
+      /startTokenRateLimit\.windowMs/,
+    );
+    await expect(build({ startTokens, startTokenCookie: 'yes' as never })).rejects.toThrow(
+      /startTokenCookie/,
+    );
   });
 
   it('serves the token route at a configured path, or not at all', async () => {
@@ -574,7 +680,7 @@ describe('Fastify plugin: start tokens', () => {
       method: 'POST',
       url: '/contact',
       headers: { ...FORM, accept: 'application/json' },
-      payload: urlencoded(contactForm({ [FIELDS.startToken]: forged })),
+      payload: personForm(forged),
     });
     expect(response.statusCode).toBe(403);
     expect(response.json().message).toMatch(/reload the page/);

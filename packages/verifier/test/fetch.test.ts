@@ -14,7 +14,13 @@ import packageJson from '../package.json' with { type: 'json' };
 import { HOSTILE_FORM_BODIES, type HostileBody } from './helpers/hostile-bodies.js';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
 import { serveWeb } from './helpers/web-server.js';
-import { CONTRACT_FIELD, contactForm, multipart, urlencoded } from './helpers/widget-form.js';
+import {
+  CONTRACT_FIELD,
+  contactForm,
+  multipart,
+  stubStartTokens,
+  urlencoded,
+} from './helpers/widget-form.js';
 
 let close: (() => Promise<void>) | undefined;
 
@@ -46,10 +52,11 @@ async function start(
     endpoint: local.server.apiUrl,
     timeoutMs: 1000,
     logger: { warn() {}, error() {} },
+    startTokens: stubStartTokens,
     ...options,
   });
   const server = await serveWeb(async (request, { remoteAddress }) => {
-    const token = await protect.handleStartToken(request);
+    const token = await protect.handleStartToken(request, { ip: remoteAddress });
     if (token) return token;
     const { verdict, fields, response } = await protect(request, { ...call, ip: call.ip ?? remoteAddress });
     if (response) return response;
@@ -229,17 +236,33 @@ describe('createRequestProtector: start tokens', () => {
     const tokenResponse = await fetch(`${url}/ct-protected-form/start-token`);
     expect(tokenResponse.status).toBe(200);
     expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
+    const cookie = (tokenResponse.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^ct_pf_session=[\w-]{22}$/);
     const { token } = await tokenResponse.json();
     clock += 9_000;
-    const form = urlencoded(contactForm({ [FIELDS.startToken]: token }));
-    await post(url, form);
-    await post(url, form);
+    const form = () =>
+      urlencoded(
+        contactForm({ [FIELDS.startToken]: token, [FIELDS.eventToken]: local.server.issueEventToken() }),
+      );
+    await post(url, form(), { ...FORM, cookie });
+    await post(url, form(), { ...FORM, cookie });
     expect(seen.map((s) => [s.verdict.decision, s.verdict.startTime])).toEqual([
       ['allow', { source: 'signed', submitTimeSeconds: 9 }],
-      ['review', { source: 'client', submitTimeSeconds: 12, problem: 'replayed' }],
+      ['review', { source: 'none', problem: 'replayed' }],
     ]);
+    // Without the request: an unbound token, no cookie.
     const direct = await protect.startTokenResponse();
-    expect(await direct.json()).toEqual({ token: expect.stringMatching(/^[A-Za-z0-9_-]{76}$/) });
+    expect(direct.headers.get('set-cookie')).toBeNull();
+    expect(await direct.json()).toEqual({ token: expect.stringMatching(/^[A-Za-z0-9_-]{100}$/) });
+  });
+
+  it('limits tokens per client address with 429 and Retry-After', async () => {
+    const startTokens = createStartTokens({ secrets: [SECRET] });
+    const { url } = await start({ startTokens, startTokenRateLimit: { max: 1, windowMs: 30_000 } });
+    expect((await fetch(`${url}/ct-protected-form/start-token`)).status).toBe(200);
+    const refused = await fetch(`${url}/ct-protected-form/start-token`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
   });
 
   it('refuses to answer tokens it cannot issue', async () => {

@@ -27,6 +27,26 @@ describe('scrubHeaders', () => {
     expect(JSON.stringify(scrubbed)).not.toContain('secret-value');
   });
 
+  it('removes the identity and session headers cloud proxies and gateways add', () => {
+    const identity = [
+      'cf-access-jwt-assertion',
+      'x-amzn-oidc-data',
+      'x-amzn-oidc-identity',
+      'x-ms-client-principal',
+      'x-ms-client-principal-name',
+      'x-ssl-client-cert',
+      'x-client-cert-chain',
+      'x-session-id',
+      'x-goog-iap-jwt-assertion',
+      'x-forwarded-password',
+      'x-csrftoken',
+      'x-xsrf',
+      'x-original-cookie',
+    ];
+    const input = Object.fromEntries([...identity.map((s) => [s, 'identity']), ['accept-language', 'de']]);
+    expect(scrubHeaders(input)).toEqual({ 'accept-language': 'de' });
+  });
+
   it('reads Headers, plain objects with arrays, and pairs, lower-casing names', () => {
     expect(scrubHeaders(new Headers({ 'User-Agent': 'UA', Cookie: 'a=b' }))).toEqual({ 'user-agent': 'UA' });
     expect(

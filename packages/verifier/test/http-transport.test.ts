@@ -11,7 +11,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpTransport, type HttpTransport } from '../src/node-transport/http-transport.js';
 import { callJson } from '../src/transport.js';
-import { widgetFields } from './helpers/widget-form.js';
+import { stubStartTokens, widgetFields } from './helpers/widget-form.js';
 
 let devserver: DevServer;
 let transport: HttpTransport;
@@ -39,6 +39,7 @@ const verifier = (timeoutMs = 400) =>
     fetch: transport,
     timeoutMs,
     logger: { warn() {}, error() {} },
+    startTokens: stubStartTokens,
   });
 
 describe('createHttpTransport', () => {

@@ -52,6 +52,7 @@ describe('createVerifier options', () => {
     ['logger', { logger: {} }, /warn\(\) and error\(\)/],
     ['responseLang', { responseLang: 'english' }, /two-letter/],
     ['eventTokenEnabled', { eventTokenEnabled: 1 }, /true or false, got 1/],
+    ['sendPageQuery', { sendPageQuery: 'yes' }, /true or false/],
   ])('names the bad option %s and its value', (option, extra, message) => {
     const error = optionsError(() => createVerifier({ authKey: SECRET, ...(extra as object) }));
     expect(error.option).toBe(option);

@@ -39,7 +39,13 @@ afterAll(async () => {
 
 function widgetForm(token: string) {
   const startedAt = String(Date.now() - 8_000);
-  return { [FIELDS.startedAt]: startedAt, [FIELDS.jsProof]: jsProof(startedAt), [FIELDS.startToken]: token };
+  return {
+    [FIELDS.startedAt]: startedAt,
+    [FIELDS.jsProof]: jsProof(startedAt),
+    [FIELDS.startToken]: token,
+    // CleanTalk then allows on the detector token, so what the start token changes shows.
+    [FIELDS.eventToken]: devserver.issueEventToken(),
+  };
 }
 
 describe('createRedisReplayStore', () => {
@@ -59,6 +65,7 @@ describe('createRedisReplayStore', () => {
       const startTokens = createStartTokens({
         secrets: SECRETS,
         replayStore: createRedisReplayStore({ client: c }),
+        minAgeMs: 0,
       });
       return {
         startTokens,
@@ -96,7 +103,7 @@ describe('createRedisReplayStore', () => {
     const startTokens = createStartTokens({
       secrets: SECRETS,
       replayStore: store,
-      now: () => Date.now() - 5_000,
+      minAgeMs: 0,
     });
     const verifier = createVerifier({ authKey: DEFAULT_AUTH_KEY, endpoint: devserver.apiUrl, startTokens });
     const verdict = await verifier.checkMessage({

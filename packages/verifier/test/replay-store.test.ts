@@ -21,6 +21,8 @@ describe('createMemoryReplayStore', () => {
     const error = await store.claim('d', 10_000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplayStoreError);
     expect((error as ReplayStoreError).code).toBe('CT_REPLAY_STORE');
+    // Full, not broken: start tokens then skip the single-use check instead of holding everyone.
+    expect((error as ReplayStoreError).full).toBe(true);
     expect(await store.claim('a', 10_000)).toBe(false);
     time = 10_000;
     expect(await store.claim('d', 10_000)).toBe(true);

@@ -13,6 +13,7 @@ function build(
   submission: Submission,
   method: 'check_message' | 'check_newuser' = 'check_message',
   eventTokenEnabled = true,
+  jsEvidence?: boolean,
 ) {
   const signals = readClientSignals(submission.form);
   return buildCheckRequest(submission, {
@@ -23,35 +24,41 @@ function build(
     ip: submission.ip,
     signals,
     startTime: resolveStartTime(signals, START + 10_000, undefined),
+    jsEvidence,
   });
 }
 
 describe('buildCheckRequest', () => {
   it('sends every signal of a real submission', () => {
-    const request = build({
-      ip: '203.0.113.7',
-      email: 'ann@example.com',
-      nickname: 'Ann',
-      message: ['Nice post!', 'Second field'],
-      phone: '+1 555 0100',
-      headers: {
-        'user-agent': 'Mozilla/5.0',
-        referer: 'https://blog.example/post/1',
-        cookie: 'session=secret',
-        'x-forwarded-for': '203.0.113.7',
+    const request = build(
+      {
+        ip: '203.0.113.7',
+        email: 'ann@example.com',
+        nickname: 'Ann',
+        message: ['Nice post!', 'Second field'],
+        phone: '+1 555 0100',
+        headers: {
+          'user-agent': 'Mozilla/5.0',
+          referer: 'https://blog.example/post/1',
+          cookie: 'session=secret',
+          'x-forwarded-for': '203.0.113.7',
+        },
+        form: {
+          [FIELDS.eventToken]: 'b'.repeat(64),
+          [FIELDS.startedAt]: String(START),
+          [FIELDS.jsProof]: jsProof(String(START)),
+          [FIELDS.tzOffset]: '-300',
+          [FIELDS.timeZone]: 'America/New_York',
+          [FIELDS.pageUrl]: 'https://blog.example/post/1',
+          [FIELDS.referrer]: 'https://search.example/',
+        },
+        commentType: 'contact',
+        relevance: { pageText: 'A post about gardens.', approvedMessages: ['Lovely roses', 'Great tips'] },
       },
-      form: {
-        [FIELDS.eventToken]: 'b'.repeat(64),
-        [FIELDS.startedAt]: String(START),
-        [FIELDS.jsProof]: jsProof(String(START)),
-        [FIELDS.tzOffset]: '-300',
-        [FIELDS.timeZone]: 'America/New_York',
-        [FIELDS.pageUrl]: 'https://blog.example/post/1',
-        [FIELDS.referrer]: 'https://search.example/',
-      },
-      commentType: 'contact',
-      relevance: { pageText: 'A post about gardens.', approvedMessages: ['Lovely roses', 'Great tips'] },
-    });
+      'check_message',
+      true,
+      true,
+    );
     expect(request).toMatchObject({
       method_name: 'check_message',
       auth_key: 'key',
@@ -92,14 +99,15 @@ describe('buildCheckRequest', () => {
     });
   });
 
-  it('omits what is absent instead of sending nulls, and says JavaScript did not run but the site runs the detector', () => {
+  it('omits what is absent instead of sending nulls, js_on included when no evidence came back, and says the site runs the detector', () => {
     const request = build({ ip: '203.0.113.7' });
     expect(Object.values(request)).not.toContain(null);
     expect(Object.values(request)).not.toContain(undefined);
     expect(request).not.toHaveProperty('sender_email');
     expect(request).not.toHaveProperty('event_token');
     expect(request).not.toHaveProperty('submit_time');
-    expect(request).toMatchObject({ js_on: 0, event_token_enabled: 1 });
+    expect(request).not.toHaveProperty('js_on');
+    expect(request).toMatchObject({ event_token_enabled: 1 });
     expect(JSON.parse(request.sender_info)).toMatchObject({ REFERRER: '', start_time_problem: 'missing' });
     expect(JSON.parse(request.sender_info)).not.toHaveProperty('REFFERRER_PREVIOUS');
   });
@@ -131,6 +139,46 @@ describe('buildCheckRequest', () => {
   ])('writes a UTC offset of %i minutes as tz %s', (minutes, tz) => {
     expect(utcOffset(minutes)).toBe(tz);
     expect(build({ ip: '203.0.113.7', form: { [FIELDS.tzOffset]: String(minutes) } }).tz).toBe(tz);
+  });
+
+  it('sends js_on 0 when server-issued evidence came back refused, whatever ct_js the client computed', () => {
+    const form = { [FIELDS.startedAt]: String(START), [FIELDS.jsProof]: jsProof(String(START)) };
+    expect(build({ ip: '203.0.113.7', form }, 'check_message', true, false)).toMatchObject({ js_on: 0 });
+    expect(build({ ip: '203.0.113.7', form })).not.toHaveProperty('js_on');
+  });
+
+  it('drops the page URL’s query string and fragment unless the site opts in', () => {
+    const form = {
+      [FIELDS.pageUrl]: 'https://blog.example/reset?email=ann%40example.com&token=abc#top',
+      [FIELDS.referrer]: 'https://blog.example/login?email=ann%40example.com',
+    };
+    const headers = { referer: 'https://blog.example/reset?email=ann%40example.com&token=abc' };
+    const request = build({ ip: '203.0.113.7', form, headers });
+    expect(JSON.parse(request.sender_info)).toMatchObject({
+      REFERRER: 'https://blog.example/reset',
+      REFFERRER_PREVIOUS: 'https://blog.example/login',
+    });
+    expect(JSON.parse(request.all_headers)).toEqual({ referer: 'https://blog.example/reset' });
+    expect(JSON.parse(request.post_info).post_url).toBe('https://blog.example/reset');
+    expect(JSON.parse(request.sender_info).page_url).toBe('https://blog.example/reset');
+    expect(JSON.stringify(request)).not.toContain('ann%40example.com');
+    const signals = readClientSignals(form);
+    const kept = buildCheckRequest(
+      { ip: '203.0.113.7', form },
+      {
+        method: 'check_message',
+        authKey: 'key',
+        responseLang: 'en',
+        eventTokenEnabled: true,
+        ip: '203.0.113.7',
+        signals,
+        startTime: { source: 'none' },
+        sendPageQuery: true,
+      },
+    );
+    expect(JSON.parse(kept.post_info).post_url).toBe(
+      'https://blog.example/reset?email=ann%40example.com&token=abc#top',
+    );
   });
 
   it('uses the Referer header as the page URL when the widget did not run', () => {

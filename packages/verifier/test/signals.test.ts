@@ -1,4 +1,4 @@
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import { describe, expect, it } from 'vitest';
 import { readClientSignals, resolveStartTime } from '../src/signals.js';
 
@@ -16,7 +16,6 @@ describe('readClientSignals', () => {
         [FIELDS.eventToken]: TOKEN,
         [FIELDS.startedAt]: String(START),
         [FIELDS.submittedAt]: String(START + 9_000),
-        [FIELDS.jsProof]: jsProof(String(START)),
         [FIELDS.timeZone]: 'Europe/Berlin',
         [FIELDS.tzOffset]: '60',
         [FIELDS.pageUrl]: 'https://blog.example/post/1',
@@ -26,7 +25,6 @@ describe('readClientSignals', () => {
     );
     expect(signals).toMatchObject({
       eventToken: TOKEN,
-      jsProven: true,
       startedAt: START,
       submittedAt: START + 9_000,
       timeZone: 'Europe/Berlin',
@@ -36,15 +34,6 @@ describe('readClientSignals', () => {
       startToken: 'signed.token',
       honeypotFilled: false,
     });
-  });
-
-  it('proves JavaScript only with a matching proof or a token', () => {
-    expect(
-      readClientSignals(form({ [FIELDS.startedAt]: String(START), [FIELDS.jsProof]: 'forged' })).jsProven,
-    ).toBe(false);
-    expect(readClientSignals(form({ [FIELDS.jsProof]: jsProof(String(START)) })).jsProven).toBe(false);
-    expect(readClientSignals(form({ [FIELDS.eventToken]: TOKEN })).jsProven).toBe(true);
-    expect(readClientSignals(undefined).jsProven).toBe(false);
   });
 
   it('drops malformed tokens, URLs, zones and offsets instead of trusting them', () => {
@@ -58,7 +47,7 @@ describe('readClientSignals', () => {
         [FIELDS.startedAt]: 'yesterday',
       }),
     );
-    expect(signals).toMatchObject({ jsProven: false, startedAtProblem: 'malformed' });
+    expect(signals).toMatchObject({ startedAtProblem: 'malformed' });
     expect(signals.eventToken).toBeUndefined();
     expect(signals.pageUrl).toBeUndefined();
     expect(signals.referrer).toBeUndefined();
@@ -111,14 +100,16 @@ describe('resolveStartTime', () => {
     });
   });
 
-  it('reports a missing start and a rejected signed token', () => {
+  it('reports a missing start, and believes no client clock beside a refused signed token', () => {
     expect(resolveStartTime(signals({}), START, undefined)).toEqual({ source: 'none', problem: 'missing' });
     expect(
       resolveStartTime(signals({ [FIELDS.startedAt]: String(START) }), START + 1_000, undefined, 'replayed'),
-    ).toEqual({
-      source: 'client',
-      submitTimeSeconds: 1,
-      problem: 'replayed',
-    });
+    ).toEqual({ source: 'none', problem: 'replayed' });
+  });
+
+  it('uses the visitor clock, flagged, when start tokens are expected and none was sent', () => {
+    expect(
+      resolveStartTime(signals({ [FIELDS.startedAt]: String(START) }), START + 4_000, undefined, 'missing'),
+    ).toEqual({ source: 'client', submitTimeSeconds: 4, problem: 'missing' });
   });
 });

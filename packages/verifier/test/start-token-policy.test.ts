@@ -2,6 +2,7 @@ import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import {
   type CreateVerifierOptions,
+  createMemoryReplayStore,
   createStartTokens,
   createVerifier,
   OptionsError,
@@ -21,7 +22,11 @@ afterEach(() => server.setFault(null));
 
 const logger = { warn() {}, error() {} };
 
-function setup(options: Partial<CreateVerifierOptions> = {}, replayStore?: ReplayStore) {
+function setup(
+  options: Partial<CreateVerifierOptions> = {},
+  replayStore?: ReplayStore,
+  log: CreateVerifierOptions['logger'] = logger,
+) {
   let time = Date.now();
   const now = () => time;
   const startTokens = createStartTokens({ secrets: [SECRET], now, ...(replayStore ? { replayStore } : {}) });
@@ -29,13 +34,16 @@ function setup(options: Partial<CreateVerifierOptions> = {}, replayStore?: Repla
     authKey: DEFAULT_AUTH_KEY,
     endpoint: server.apiUrl,
     timeoutMs: 1000,
-    logger,
+    logger: log,
     now,
     startTokens,
     ...options,
   });
   return { startTokens, verifier, advance: (ms: number) => (time += ms) };
 }
+
+const sent = () => server.lastRequest('check_message')?.body as Record<string, unknown>;
+const problemSent = () => JSON.parse(String(sent().sender_info)).start_time_problem;
 
 function submission(token: string, overrides: Partial<Submission> = {}): Submission {
   const startedAt = String(Date.now() - 5_000);
@@ -47,6 +55,8 @@ function submission(token: string, overrides: Partial<Submission> = {}): Submiss
       [FIELDS.startedAt]: startedAt,
       [FIELDS.jsProof]: jsProof(startedAt),
       [FIELDS.startToken]: token,
+      // A detector token CleanTalk issued: its answer then does not hang on js_on, so the policy shows.
+      [FIELDS.eventToken]: server.issueEventToken(),
     },
     ...overrides,
   };
@@ -75,8 +85,44 @@ describe('signed start tokens in a check', () => {
     expect(replay).toMatchObject({
       decision: 'review',
       verified: true,
-      startTime: { source: 'client', problem: 'replayed' },
+      jsProven: false,
+      startTime: { source: 'none', problem: 'replayed' },
       reason: 'Your message is held for moderation.',
+    });
+    // The bot's own clock fields are not believed beside a refused token.
+    expect(sent()).not.toHaveProperty('submit_time');
+    expect(sent()).toMatchObject({ js_on: 0 });
+    expect(problemSent()).toBe('replayed');
+  });
+
+  it.each([
+    ['early', 1_000],
+    ['expired', 5 * 3_600_000],
+  ] as const)('holds a token sent back %s for review, and says so to CleanTalk', async (problem, after) => {
+    const { startTokens, verifier, advance } = setup();
+    const token = await startTokens.issue();
+    advance(after);
+    expect(await verifier.checkMessage(submission(token))).toMatchObject({
+      decision: 'review',
+      startTime: { source: 'none', problem },
+    });
+    expect(problemSent()).toBe(problem);
+  });
+
+  it('holds a token from another session cookie for review as foreign', async () => {
+    const { startTokens, verifier, advance } = setup();
+    const token = await startTokens.issue({ session: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    advance(10_000);
+    const elsewhere = { headers: { cookie: 'ct_pf_session=BBBBBBBBBBBBBBBBBBBBBB' } };
+    expect(await verifier.checkMessage(submission(token, elsewhere))).toMatchObject({
+      decision: 'review',
+      startTime: { problem: 'foreign' },
+    });
+    const home = { headers: { cookie: 'theme=dark; ct_pf_session=AAAAAAAAAAAAAAAAAAAAAA' } };
+    expect(await verifier.checkMessage(submission(token, home))).toMatchObject({
+      decision: 'allow',
+      jsProven: true,
+      startTime: { source: 'signed' },
     });
   });
 
@@ -127,10 +173,62 @@ describe('signed start tokens in a check', () => {
     expect(verdict).toMatchObject({ decision: 'review', startTime: { problem: 'unavailable' } });
   });
 
-  it('uses the visitor clock, unflagged by the policy, when no token was sent', async () => {
-    const { verifier } = setup({ invalidStartToken: 'block' });
+  it('holds a submission without a token for review, timed on the visitor clock and flagged missing', async () => {
+    const { verifier } = setup();
     const verdict = await verifier.checkMessage(submission(''));
-    expect(verdict).toMatchObject({ decision: 'allow', startTime: { source: 'client' } });
+    expect(verdict).toMatchObject({
+      decision: 'review',
+      jsProven: false,
+      startTime: { source: 'client', submitTimeSeconds: 5, problem: 'missing' },
+    });
+    expect(sent()).toMatchObject({ submit_time: 5 });
+    expect(sent()).toMatchObject({ js_on: 0 }); // the page's JavaScript test was not passed
+    expect(problemSent()).toBe('missing');
+    const { verifier: strict } = setup({ invalidStartToken: 'block' });
+    expect((await strict.checkMessage(submission(''))).decision).toBe('block');
+  });
+
+  it('proves JavaScript by a valid token only: a detector token and the widget’s ct_js prove nothing', async () => {
+    const { verifier } = setup({ failMode: 'allow-if-js' });
+    server.setFault({ status: 500 });
+    const startedAt = String(Date.now() - 60_000);
+    const bot = await verifier.checkMessage({
+      ip: '203.0.113.9',
+      message: 'Buy now',
+      form: {
+        [FIELDS.startedAt]: startedAt,
+        [FIELDS.jsProof]: jsProof(startedAt),
+        [FIELDS.eventToken]: 'x'.repeat(64),
+      },
+    });
+    expect(bot).toMatchObject({ decision: 'review', basis: 'failure', jsProven: false, eventToken: true });
+  });
+
+  it('under failMode allow-if-js publishes a submission with a valid token while CleanTalk fails', async () => {
+    const { startTokens, verifier, advance } = setup({ failMode: 'allow-if-js' });
+    const token = await startTokens.issue();
+    advance(8_000);
+    server.setFault({ status: 500 });
+    expect(await verifier.checkMessage(submission(token))).toMatchObject({
+      decision: 'allow',
+      basis: 'failure',
+      jsProven: true,
+    });
+  });
+
+  it('falls back to the visitor clock with one log line when the replay store is full', async () => {
+    const warnings: string[] = [];
+    const log = { warn: (message: string) => warnings.push(message), error() {} };
+    const { startTokens, verifier, advance } = setup({}, createMemoryReplayStore({ maxEntries: 1 }), log);
+    const tokens = await Promise.all([1, 2, 3].map(() => startTokens.issue()));
+    advance(10_000);
+    const verdicts = [];
+    for (const token of tokens) verdicts.push(await verifier.checkMessage(submission(token)));
+    expect(verdicts.map((v) => v.decision)).toEqual(['allow', 'allow', 'allow']);
+    expect(verdicts[0]?.startTime).toMatchObject({ source: 'signed', submitTimeSeconds: 10 });
+    expect(verdicts[1]?.startTime).toEqual({ source: 'client', submitTimeSeconds: 15 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/replay store is full/);
   });
 
   it('rejects an unknown policy when the verifier is created', () => {

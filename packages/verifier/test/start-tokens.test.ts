@@ -18,7 +18,10 @@ function tokens(options: Partial<StartTokensOptions> = {}) {
       time += ms;
     },
   };
-  return { clock, startTokens: createStartTokens({ secrets: [SECRET], now: clock.now, ...options }) };
+  return {
+    clock,
+    startTokens: createStartTokens({ secrets: [SECRET], now: clock.now, minAgeMs: 0, ...options }),
+  };
 }
 
 /** Flips one bit of the decoded token and re-encodes it. */
@@ -38,7 +41,7 @@ describe('createStartTokens', () => {
     const { startTokens, clock } = tokens();
     const issuedAt = clock.now();
     const token = await startTokens.issue();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{76}$/);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{100}$/);
     expect(await startTokens.issue()).not.toBe(token);
     clock.advance(15_000);
     expect(await startTokens.verify(token)).toEqual({ ok: true, issuedAt });
@@ -54,7 +57,7 @@ describe('createStartTokens', () => {
   it('reports a token with any changed bit as tampered, and garbage as malformed', async () => {
     const { startTokens } = tokens();
     const token = await startTokens.issue();
-    for (const byte of [1, 8, 12, 30, 56]) {
+    for (const byte of [1, 8, 12, 30, 56, 72]) {
       expect(await startTokens.verify(flipBit(token, byte))).toEqual({ ok: false, problem: 'tampered' });
     }
     expect(await startTokens.verify(flipBit(token, 0))).toEqual({ ok: false, problem: 'malformed' });
@@ -67,15 +70,15 @@ describe('createStartTokens', () => {
   });
 
   it('rejects a token signed with a secret it does not know', async () => {
-    const other = createStartTokens({ secrets: ['z'.repeat(32)] });
+    const other = createStartTokens({ secrets: ['z'.repeat(32)], minAgeMs: 0 });
     const { startTokens } = tokens();
     expect(await startTokens.verify(await other.issue())).toEqual({ ok: false, problem: 'tampered' });
   });
 
   it('accepts tokens signed with a previous secret during a rotation and signs new ones with the first', async () => {
-    const before = createStartTokens({ secrets: [OLD_SECRET] });
-    const during = createStartTokens({ secrets: [SECRET, OLD_SECRET] });
-    const after = createStartTokens({ secrets: [SECRET] });
+    const before = createStartTokens({ secrets: [OLD_SECRET], minAgeMs: 0 });
+    const during = createStartTokens({ secrets: [SECRET, OLD_SECRET], minAgeMs: 0 });
+    const after = createStartTokens({ secrets: [SECRET], minAgeMs: 0 });
     expect((await during.verify(await before.issue())).ok).toBe(true);
     expect((await after.verify(await during.issue())).ok).toBe(true);
     expect(await after.verify(await before.issue())).toEqual({ ok: false, problem: 'tampered' });
@@ -93,11 +96,49 @@ describe('createStartTokens', () => {
     expect(await startTokens.verify(early)).toEqual({ ok: false, problem: 'expired' });
   });
 
+  it('holds tokens sent back within 3 seconds of their issue as early, by default', async () => {
+    const { startTokens, clock } = tokens({ minAgeMs: undefined });
+    const token = await startTokens.issue();
+    clock.advance(2_999);
+    expect(await startTokens.verify(token)).toEqual({ ok: false, problem: 'early' });
+    clock.advance(1);
+    expect((await startTokens.verify(token)).ok).toBe(true);
+  });
+
+  it('binds a token issued for a session to it: under another session or none it is foreign', async () => {
+    const { startTokens } = tokens();
+    const mine = 'AAAAAAAAAAAAAAAAAAAAAA';
+    const theirs = 'BBBBBBBBBBBBBBBBBBBBBB';
+    const bound = await startTokens.issue({ session: mine });
+    expect(await startTokens.verify(bound, { session: theirs })).toEqual({ ok: false, problem: 'foreign' });
+    expect(await startTokens.verify(bound)).toEqual({ ok: false, problem: 'foreign' });
+    expect(await startTokens.verify(bound, { session: 'not a session id' })).toEqual({
+      ok: false,
+      problem: 'foreign',
+    });
+    // Refused tries do not use the token up: its own session still gets it, once.
+    expect((await startTokens.verify(bound, { session: mine })).ok).toBe(true);
+    expect(await startTokens.verify(bound, { session: mine })).toEqual({ ok: false, problem: 'replayed' });
+    // A token issued for no session (a server-rendered page) is accepted under any.
+    expect((await startTokens.verify(await startTokens.issue(), { session: theirs })).ok).toBe(true);
+    await expect(startTokens.issue({ session: 'short' })).rejects.toThrow(TypeError);
+    expect(startTokens.cookieName).toBe('ct_pf_session');
+  });
+
+  it('accepts a genuine token without its single-use check when the store is full, and says so', async () => {
+    const store = createMemoryReplayStore({ maxEntries: 1 });
+    const { startTokens } = tokens({ replayStore: store });
+    expect(await startTokens.verify(await startTokens.issue())).toMatchObject({ ok: true });
+    const token = await startTokens.issue();
+    expect(await startTokens.verify(token)).toMatchObject({ ok: true, replayChecked: false });
+    expect(await startTokens.verify(token)).toMatchObject({ ok: true, replayChecked: false });
+  });
+
   it('tolerates a small clock difference between instances but not a token from the far future', async () => {
     const time = Date.UTC(2025, 5, 1);
     const ahead = createStartTokens({ secrets: [SECRET], now: () => time + 30_000 });
     const farAhead = createStartTokens({ secrets: [SECRET], now: () => time + 3_600_000 });
-    const here = createStartTokens({ secrets: [SECRET], now: () => time });
+    const here = createStartTokens({ secrets: [SECRET], now: () => time, minAgeMs: 0 });
     const token = await ahead.issue();
     expect(await here.verify(token)).toEqual({ ok: true, issuedAt: time });
     expect(await here.verify(await farAhead.issue())).toEqual({ ok: false, problem: 'expired' });
@@ -141,6 +182,7 @@ describe('createStartTokens', () => {
       [{ secrets: [SECRET], maxAgeMs: 60_000, minAgeMs: 60_000 }, 'minAgeMs'],
       [{ secrets: [SECRET], replayStore: {} }, 'replayStore'],
       [{ secrets: [SECRET], now: 5 }, 'now'],
+      [{ secrets: [SECRET], cookieName: 'a b' }, 'cookieName'],
     ];
     for (const [options, option] of bad) {
       const error = catchError(() => createStartTokens(options as StartTokensOptions));

@@ -158,14 +158,26 @@ describe.each(transports)('callJson through %s', (_name, through) => {
     expect(error).toBeInstanceOf(ResponseError);
   });
 
-  it('retries once after a reset and succeeds', async () => {
+  it('never sends a call twice when the connection breaks after the server read the request', async () => {
     let calls = 0;
     handler = (req, res) => {
       calls++;
       if (calls === 1) req.socket.destroy();
       else res.end('{"allow":1}');
     };
-    expect(await call()).toEqual({ allow: 1 });
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(calls).toBe(1);
+  });
+
+  it('retries an idempotent call (a database lookup) once after a reset and succeeds', async () => {
+    let calls = 0;
+    handler = (req, res) => {
+      calls++;
+      if (calls === 1) req.socket.destroy();
+      else res.end('{"allow":1}');
+    };
+    expect(await call({ idempotent: true })).toEqual({ allow: 1 });
     expect(calls).toBe(2);
   });
 
@@ -208,6 +220,42 @@ describe('the default Node transport', () => {
     expect(error).toBeInstanceOf(HttpStatusError);
     expect(await call()).toEqual({ allow: 1 });
     expect(connections).toBe(1);
+  });
+
+  it('sends a call again when a kept-alive socket dies while the request is still being written', async () => {
+    const requestsOn = new WeakMap<object, number>();
+    let handled = 0;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const count = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, count);
+      // The second request on a kept-alive connection meets a server that drops it unread.
+      if (count === 2) return req.socket.resetAndDestroy();
+      req.resume();
+      req.on('end', () => {
+        handled++;
+        res.end('{"allow":1}');
+      });
+    });
+    // Large enough that the reset arrives before the body is written out.
+    const body = JSON.stringify({ message: 'x'.repeat(8_000_000) });
+    expect(await call({ body, timeoutMs: 5_000 })).toEqual({ allow: 1 });
+    expect(await call({ body, timeoutMs: 5_000 })).toEqual({ allow: 1 });
+    expect(handled).toBe(2);
+    expect(connections).toBe(2);
+  });
+
+  it('never sends a call again once it was written, even on a kept-alive socket', async () => {
+    let calls = 0;
+    handler = (req, res) => {
+      calls++;
+      if (calls === 2) req.socket.resetAndDestroy();
+      else res.end('{"allow":1}');
+    };
+    expect(await call()).toEqual({ allow: 1 });
+    const { error } = await timed(call());
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(calls).toBe(2);
   });
 
   it('drops the request when the deadline passes, so the server sees it closed', async () => {

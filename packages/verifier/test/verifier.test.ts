@@ -3,6 +3,7 @@ import { decodeCompressedText } from '@ct-protected-form/devserver';
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
 import {
   ConnectionError,
+  type CreateVerifierOptions,
   createVerifier,
   type FailMode,
   HttpStatusError,
@@ -15,12 +16,12 @@ import {
 } from '@ct-protected-form/verifier';
 import { describe, expect, it, vi } from 'vitest';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';
-import { widgetFields } from './helpers/widget-form.js';
+import { stubStartTokens, widgetFields } from './helpers/widget-form.js';
 
 const KEY = 'wire9test8key7secret';
 const local = useLocalCleanTalk([KEY]);
 
-function verifier(options: Partial<VerifierOptions> = {}) {
+function verifier(options: Partial<CreateVerifierOptions> = {}) {
   const logger = { warn: vi.fn(), error: vi.fn() };
   return {
     logger,
@@ -29,6 +30,7 @@ function verifier(options: Partial<VerifierOptions> = {}) {
       endpoint: local.server.apiUrl,
       timeoutMs: 1000,
       logger,
+      startTokens: stubStartTokens,
       ...options,
     }),
   };
@@ -159,7 +161,12 @@ describe('licence errors', () => {
     ['a disabled service', 'ct-devserver-disabled', 'SERVICE_DISABLED'],
   ])('treats %s as the site’s configuration error, logged without the key', async (_name, key, code) => {
     const logger = { warn: vi.fn(), error: vi.fn() };
-    const v = createVerifier({ authKey: key, endpoint: local.server.apiUrl, logger });
+    const v = createVerifier({
+      authKey: key,
+      endpoint: local.server.apiUrl,
+      logger,
+      startTokens: stubStartTokens,
+    });
     const verdict = await v.checkMessage(person());
     expect(verdict).toMatchObject({ decision: 'review', verified: false, basis: 'failure', codes: [] });
     expect(verdict.error).toBeInstanceOf(LicenceError);
@@ -380,10 +387,14 @@ describe('hostile input', () => {
     });
   });
 
-  it('counts a token the detector really issued as proof of a browser, even without the widget’s fields', async () => {
+  it('sends a detector token on as a signal for CleanTalk, not as proof that JavaScript ran', async () => {
     const token = local.server.issueEventToken();
-    const verdict = await verifier().verifier.checkMessage(person({ form: { [FIELDS.eventToken]: token } }));
-    expect(verdict).toMatchObject({ decision: 'allow', verified: true, eventToken: true, jsProven: true });
+    const verdict = await verifier({ startTokens: undefined }).verifier.checkMessage(
+      person({ form: { [FIELDS.eventToken]: token } }),
+    );
+    expect(verdict).toMatchObject({ decision: 'allow', verified: true, eventToken: true, jsProven: false });
+    expect(lastBody('check_message')).toMatchObject({ event_token: token });
+    expect(lastBody('check_message')).not.toHaveProperty('js_on');
   });
 
   it('drops a token of the wrong shape instead of sending it', async () => {

@@ -4,7 +4,8 @@ import type { StartTokenVerifier } from '../start-token.js';
 import type { StartTokens } from '../start-tokens/start-tokens.js';
 import { type CreateVerifierOptions, createVerifier, type Verifier } from '../verifier.js';
 import { type ProtectedRouteConfig, type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
-import { canIssue, DEFAULT_START_TOKEN_PATH } from './start-token-endpoint.js';
+import { canIssue, DEFAULT_START_TOKEN_PATH, type StartTokenRoute } from './start-token-endpoint.js';
+import { createIssueLimiter, type StartTokenRateLimit } from './start-token-rate-limit.js';
 
 /** Options every adapter takes: the verifier's own options, plus how routes are protected. */
 export interface AdapterOptions extends CreateVerifierOptions {
@@ -20,6 +21,20 @@ export interface AdapterOptions extends CreateVerifierOptions {
    * @default '/ct-protected-form/start-token'
    */
   startTokenPath?: string | false;
+  /**
+   * Limits how many tokens one client address (an IPv6 /64) fetches from the start-token route;
+   * beyond it the route answers `429` with `Retry-After`. Counted in this process's memory, per
+   * instance. `false` turns it off (e.g. when a proxy in front limits the route already).
+   * @default { max: 30, windowMs: 60000 }
+   */
+  startTokenRateLimit?: StartTokenRateLimit | false;
+  /**
+   * Binds each token the route issues to a session cookie it sets (`HttpOnly`, `SameSite=Lax`,
+   * `Secure` on HTTPS, named by `createStartTokens({ cookieName })`), so a token harvested in one
+   * session is `foreign` in another. `false` issues tokens valid under any session.
+   * @default true
+   */
+  startTokenCookie?: boolean;
   /** The route configuration every protected route starts from. @default { method: 'check_message' } */
   defaults?: ProtectedRouteConfig;
 }
@@ -28,7 +43,7 @@ export interface AdapterOptions extends CreateVerifierOptions {
 export interface ResolvedAdapterOptions {
   verifier: Verifier;
   /** Set when tokens can be issued and the route is enabled. */
-  startTokenRoute?: { path: string; tokens: StartTokens };
+  startTokenRoute?: StartTokenRoute;
   defaults: ResolvedRouteConfig;
 }
 
@@ -37,7 +52,7 @@ export function resolveAdapterOptions(options: AdapterOptions): ResolvedAdapterO
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
-  const { startTokenPath, defaults, ...verifierOptions } = options;
+  const { startTokenPath, startTokenRateLimit, startTokenCookie, defaults, ...verifierOptions } = options;
   const verifier = createVerifier(verifierOptions);
   const resolved: ResolvedAdapterOptions = {
     verifier,
@@ -54,8 +69,15 @@ export function resolveAdapterOptions(options: AdapterOptions): ResolvedAdapterO
     if (typeof options.startTokens?.verify !== 'function') {
       throw new OptionsError('startTokens', 'expected the object createStartTokens() returns');
     }
+    if (startTokenCookie !== undefined && typeof startTokenCookie !== 'boolean') {
+      throw new OptionsError('startTokenCookie', `expected true or false, got ${describe(startTokenCookie)}`);
+    }
+    const limiter =
+      startTokenRateLimit === false ? undefined : createIssueLimiter(startTokenRateLimit, options.now);
     if (path !== false && canIssue(options.startTokens)) {
-      resolved.startTokenRoute = { path, tokens: options.startTokens };
+      const route: StartTokenRoute = { path, tokens: options.startTokens, cookie: startTokenCookie ?? true };
+      if (limiter) route.limiter = limiter;
+      resolved.startTokenRoute = route;
     }
   }
   return resolved;

@@ -27,4 +27,11 @@ export {
   type ResolvedRouteConfig,
   resolveRouteConfig,
 } from './route-config.js';
-export { canIssue, DEFAULT_START_TOKEN_PATH, startTokenResponse } from './start-token-endpoint.js';
+export {
+  canIssue,
+  DEFAULT_START_TOKEN_PATH,
+  type StartTokenRequest,
+  type StartTokenRoute,
+  startTokenResponse,
+} from './start-token-endpoint.js';
+export type { StartTokenRateLimit } from './start-token-rate-limit.js';

@@ -54,6 +54,7 @@ export async function callDatabase(
       body: request.data ? new URLSearchParams({ data: request.data.join(',') }) : undefined,
       timeoutMs: request.timeoutMs,
       retries: context.retries,
+      idempotent: true,
       what,
       signal: external,
     });

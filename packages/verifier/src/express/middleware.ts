@@ -128,7 +128,10 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
     if (!tokenRoute || req.path !== tokenRoute.path || (req.method !== 'GET' && req.method !== 'HEAD'))
       return next();
     try {
-      send(res, await startTokenResponse(tokenRoute.tokens));
+      send(
+        res,
+        await startTokenResponse(tokenRoute, { ip: req.ip, cookie: req.headers.cookie, secure: req.secure }),
+      );
     } catch (error) {
       next(error);
     }

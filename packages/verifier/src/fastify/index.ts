@@ -1,4 +1,9 @@
-export type { FieldMap, ProtectedMethod, ProtectedRouteConfig } from '../adapter/index.js';
+export type {
+  FieldMap,
+  ProtectedMethod,
+  ProtectedRouteConfig,
+  StartTokenRateLimit,
+} from '../adapter/index.js';
 export { DEFAULT_START_TOKEN_PATH, RequestError } from '../adapter/index.js';
 export type { Verdict } from '../verdict.js';
 export {

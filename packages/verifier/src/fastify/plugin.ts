@@ -222,8 +222,12 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
 
   const tokenRoute = resolved.startTokenRoute;
   if (tokenRoute) {
-    fastify.get(tokenRoute.path, async (_request, reply) => {
-      const answer = await startTokenResponse(tokenRoute.tokens);
+    fastify.get(tokenRoute.path, async (request, reply) => {
+      const answer = await startTokenResponse(tokenRoute, {
+        ip: request.ip,
+        cookie: request.headers.cookie,
+        secure: request.protocol === 'https',
+      });
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   }

@@ -4,6 +4,7 @@ export type {
   FormValue,
   ProtectedMethod,
   ProtectedRouteConfig,
+  StartTokenRateLimit,
 } from '../adapter/index.js';
 export { DEFAULT_START_TOKEN_PATH, RequestError } from '../adapter/index.js';
 export type { Verdict } from '../verdict.js';

@@ -84,15 +84,17 @@ export interface RequestProtector {
   readonly startTokens: StartTokens | undefined;
   /**
    * A `200 {"token":"…"}` answer with a fresh start token and `Cache-Control: no-store`: a whole
-   * route handler, e.g. `export const GET = () => protect.startTokenResponse()`. Throws when no
-   * start tokens that can issue are configured.
+   * route handler, e.g. `export const GET = (request) => protect.startTokenResponse(request)`. With
+   * the request, the token is bound to the session cookie (set when missing) and the client address
+   * (`ip`, else `getIp`) is rate-limited (`429` with `Retry-After`); without it, neither applies.
+   * Throws when no start tokens that can issue are configured.
    */
-  startTokenResponse(): Promise<Response>;
+  startTokenResponse(request?: Request, options?: { ip?: string }): Promise<Response>;
   /**
    * Answers `GET` at `startTokenPath` with a fresh token; `undefined` for any other request, so it
    * can sit in front of a router.
    */
-  handleStartToken(request: Request): Promise<Response | undefined>;
+  handleStartToken(request: Request, options?: { ip?: string }): Promise<Response | undefined>;
 }
 
 /**
@@ -195,27 +197,40 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
   }
 
   const tokenRoute = resolved.startTokenRoute;
-  async function startTokenAnswer(): Promise<Response> {
+  async function startTokenAnswer(request?: Request, call?: { ip?: string }): Promise<Response> {
     if (!tokenRoute) {
       throw new OptionsError(
         'startTokens',
         'no start tokens that can issue are configured (or startTokenPath is false)',
       );
     }
-    return toResponse(await startTokenResponse(tokenRoute.tokens));
+    if (!request)
+      return toResponse(
+        await startTokenResponse({ ...tokenRoute, cookie: false, limiter: undefined }, noRequest),
+      );
+    const ip = call?.ip ?? getIp?.(request) ?? undefined;
+    return toResponse(
+      await startTokenResponse(tokenRoute, {
+        ip: typeof ip === 'string' ? ip : undefined,
+        cookie: request.headers.get('cookie') ?? undefined,
+        secure: request.url.startsWith('https:'),
+      }),
+    );
   }
 
   return Object.assign(protect, {
     verifier,
     startTokens: tokenRoute?.tokens ?? (adapterOptions.startTokens as StartTokens | undefined),
     startTokenResponse: startTokenAnswer,
-    async handleStartToken(request: Request): Promise<Response | undefined> {
+    async handleStartToken(request: Request, call?: { ip?: string }): Promise<Response | undefined> {
       if (!tokenRoute || request.method !== 'GET') return undefined;
       if (new URL(request.url).pathname !== tokenRoute.path) return undefined;
-      return startTokenAnswer();
+      return startTokenAnswer(request, call);
     },
   });
 }
+
+const noRequest = { ip: undefined, cookie: undefined, secure: false };
 
 function toResponse(answer: PlainResponse): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });

@@ -15,15 +15,19 @@ export interface HttpTransport {
   [TEXT_EXCHANGE]: TextExchange;
 }
 
+/** Sockets one transport opens per host at most, unless told otherwise. */
+export const DEFAULT_MAX_SOCKETS = 64;
+
 /**
  * Creates an {@link HttpTransport}. Redirects are not followed (CleanTalk does not redirect; a 3xx is
- * an HTTP status error).
+ * an HTTP status error). At most `maxSockets` sockets per host are open; the verifier's connection
+ * pool keeps its calls within the same bound, so none waits in the agent's own unbounded queue.
  */
-export function createHttpTransport(): HttpTransport {
+export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTransport {
   const agentOptions = {
     keepAlive: true,
-    maxSockets: Number.POSITIVE_INFINITY,
-    maxFreeSockets: 1024,
+    maxSockets,
+    maxFreeSockets: maxSockets,
     scheduling: 'lifo' as const,
   };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
@@ -40,6 +44,7 @@ export function createHttpTransport(): HttpTransport {
         agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'],
       });
       let answered = false;
+      let connected = false;
       let settled = false;
       const fail = (kind: ExchangeError['kind'], cause?: unknown) => {
         if (settled) return;
@@ -48,7 +53,21 @@ export function createHttpTransport(): HttpTransport {
         reject(new ExchangeError(kind, cause));
       };
       cancel.onCancel(() => fail('cancelled'));
-      request.on('error', (error) => fail(answered ? 'body' : 'connection', error));
+      let written = false;
+      request.on('socket', (socket) => {
+        // A reused socket is connected already; a new one connects (or fails to) later.
+        if (request.reusedSocket || !socket.connecting) connected = true;
+        else socket.once('connect', () => (connected = true));
+      });
+      request.on('finish', () => (written = true));
+      request.on('error', (error) => {
+        if (answered) fail('body', error);
+        // Never connected, or a kept-alive socket that died while the request was still being
+        // written: the server cannot have read all of it. Once it is written, the server may have
+        // processed it, whatever happens next: never sent again.
+        else if (!connected || (request.reusedSocket && !written)) fail('unsent', error);
+        else fail('connection', error);
+      });
       request.on('response', (response) => {
         answered = true;
         const status = response.statusCode ?? 0;

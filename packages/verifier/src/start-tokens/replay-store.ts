@@ -20,8 +20,8 @@ export interface ReplayStore {
 export interface MemoryReplayStoreOptions {
   /**
    * How many used nonces are kept at most. When the store is full and none has expired, new claims
-   * are refused (the token is reported as `unavailable`) rather than forgetting a nonce that could
-   * then be replayed.
+   * are refused rather than forgetting a nonce that could then be replayed: tokens are then checked
+   * without the replay test, `submit_time` comes from the visitor's clock, and one warning is logged.
    * @default 100000
    */
   maxEntries?: number;
@@ -37,7 +37,9 @@ const SWEEP_INTERVAL_MS = 1_000;
 
 /**
  * A replay store in this process's memory: bounded, expiring, no timers. Right for a single
- * instance; several instances need a shared store.
+ * instance that is rarely restarted: a restart forgets which tokens were used, so tokens issued
+ * before it can be used once more until they expire. Several instances, or restarts that matter,
+ * need a shared store (`@ct-protected-form/verifier/redis`).
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
   if (options === null || typeof options !== 'object') {
@@ -73,6 +75,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       if (expiries.size >= maxEntries) {
         throw new ReplayStoreError(
           `the in-memory store holds its maximum of ${maxEntries} unexpired entries`,
+          { full: true },
         );
       }
       expiries.set(nonce, at + Math.max(1, ttlMs));

@@ -1,9 +1,27 @@
 import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import type { StartTokenVerifier } from '@ct-protected-form/verifier';
 
-/** The hidden fields `<ct-protected-form>` adds to a form shown `secondsAgo` ago. */
+/**
+ * Start tokens for tests about something else: `stub:<seconds>` is a valid token issued that many
+ * seconds ago, anything else is tampered. Signing, replays and sessions have tests of their own.
+ */
+export const stubStartTokens: StartTokenVerifier = {
+  async verify(token) {
+    const match = /^stub:(\d+)$/.exec(token);
+    return match
+      ? { ok: true, issuedAt: Date.now() - Number(match[1]) * 1000 }
+      : { ok: false, problem: 'tampered' };
+  },
+};
+
+/**
+ * The hidden fields `<ct-protected-form>` adds to a form shown `secondsAgo` ago, with a start token
+ * that {@link stubStartTokens} accepts.
+ */
 export function widgetFields(secondsAgo = 12, extra: Record<string, string> = {}): Record<string, string> {
   const startedAt = String(Date.now() - secondsAgo * 1000);
   return {
+    [FIELDS.startToken]: `stub:${secondsAgo}`,
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(Number(startedAt) + secondsAgo * 1000),
     [FIELDS.jsProof]: jsProof(startedAt),

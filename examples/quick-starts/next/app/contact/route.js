@@ -16,7 +16,7 @@ const key = await protect.verifier.checkKey();
 if (!key.valid) throw new Error('CleanTalk does not accept CLEANTALK_AUTH_KEY');
 
 /** The page's start-token-url: `<ct-protected-form start-token-url="/contact">`. */
-export const GET = () => protect.startTokenResponse();
+export const GET = (request) => protect.startTokenResponse(request);
 
 export async function POST(request) {
   const { verdict, response } = await protect(request, { commentType: 'contact' });
