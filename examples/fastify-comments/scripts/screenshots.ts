@@ -24,6 +24,8 @@ try {
     await page.evaluate(
       () => document.querySelector<HTMLElement & { ready: Promise<void> }>('ct-protected-form')?.ready,
     );
+    // A person reads before commenting: a start token sent back sooner is held as "early".
+    await page.waitForTimeout(3_200);
     await page.fill('input[name=name]', values.name);
     await page.fill('input[name=email]', values.email);
     await page.fill('textarea[name=message]', values.message);
