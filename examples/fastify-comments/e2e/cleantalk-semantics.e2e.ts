@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
-import { lastBody, openAsAdmin, type RunningSite, startSite } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromiumSite, widgetReady } from './chromium-site.js';
+import { lastBody, openAsAdmin } from './harness.js';
 
 /**
  * CleanTalk's answers read, and its model fed, the way CleanTalk's own integrations do, from a
@@ -10,38 +10,7 @@ import { lastBody, openAsAdmin, type RunningSite, startSite } from './harness.js
 
 const POST_PATH = '/posts/tomatoes-on-a-balcony';
 
-let browser: Browser;
-let site: RunningSite;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  site = await startSite();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await site.close();
-});
-
-async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  context = await browser.newContext(options);
-  context.setDefaultTimeout(10_000);
-  return context.newPage();
-}
-
-/** Waits until `<ct-protected-form>` has the detector's token (its `ready` promise). */
-async function widgetReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => customElements.get('ct-protected-form') !== undefined);
-  await page.evaluate(
-    () => document.querySelector<HTMLElement & { ready: Promise<void> }>('ct-protected-form')?.ready,
-  );
-}
+const chromium = useChromiumSite();
 
 async function comment(page: Page, values: { email: string; message: string }): Promise<number> {
   await page.fill('input[name=name]', 'Ada');
@@ -56,28 +25,30 @@ async function comment(page: Page, values: { email: string; message: string }): 
 }
 
 function senderInfo(): Record<string, unknown> {
-  return JSON.parse(String(lastBody(site.devserver, 'check_message').sender_info));
+  return JSON.parse(String(lastBody(chromium.site.devserver, 'check_message').sender_info));
 }
 
 describe('what the check tells CleanTalk about the page', () => {
   it('a page opened directly: REFERRER is the form page, and there is no previous page', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}${POST_PATH}`);
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}${POST_PATH}`);
     await widgetReady(page);
     expect(await page.evaluate(() => document.referrer)).toBe('');
     expect(await comment(page, { email: 'ada@example.com', message: 'Opened from a bookmark.' })).toBe(303);
 
     const info = senderInfo();
-    expect(info.REFERRER).toBe(`${site.url}${POST_PATH}`);
-    expect(info.REFFERRER).toBe(`${site.url}${POST_PATH}`);
+    expect(info.REFERRER).toBe(`${chromium.site.url}${POST_PATH}`);
+    expect(info.REFFERRER).toBe(`${chromium.site.url}${POST_PATH}`);
     expect(info).not.toHaveProperty('REFFERRER_PREVIOUS');
-    const postInfo = JSON.parse(String(lastBody(site.devserver, 'check_message').post_info));
-    expect(postInfo.post_url).toBe(`${site.url}${POST_PATH}`);
+    const postInfo = JSON.parse(String(lastBody(chromium.site.devserver, 'check_message').post_info));
+    expect(postInfo.post_url).toBe(`${chromium.site.url}${POST_PATH}`);
   });
 
   it('a page opened with a referrer: REFERRER is the form page, REFFERRER_PREVIOUS the referrer', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}${POST_PATH}`, { referer: 'http://search.example/results?q=tomatoes' });
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}${POST_PATH}`, {
+      referer: 'http://search.example/results?q=tomatoes',
+    });
     await widgetReady(page);
     const referrer = await page.evaluate(() => document.referrer);
     // Chromium trims a cross-origin referrer to its origin (strict-origin-when-cross-origin).
@@ -87,33 +58,33 @@ describe('what the check tells CleanTalk about the page', () => {
     );
 
     const info = senderInfo();
-    expect(info.REFERRER).toBe(`${site.url}${POST_PATH}`);
+    expect(info.REFERRER).toBe(`${chromium.site.url}${POST_PATH}`);
     expect(info.REFFERRER_PREVIOUS).toBe(referrer);
   });
 
   it('a POST without JavaScript: event_token_enabled 1, js_on 0 and no token', async () => {
-    const page = await newPage({ javaScriptEnabled: false });
-    await page.goto(`${site.url}${POST_PATH}`);
+    const page = await chromium.newPage({ javaScriptEnabled: false });
+    await page.goto(`${chromium.site.url}${POST_PATH}`);
     await comment(page, { email: 'lynx@example.com', message: 'Text-mode browsers grow tomatoes too.' });
 
-    const body = lastBody(site.devserver, 'check_message');
+    const body = lastBody(chromium.site.devserver, 'check_message');
     expect(body).toMatchObject({ event_token_enabled: 1, js_on: 0 });
     expect(body).not.toHaveProperty('event_token');
-    expect(senderInfo().REFERRER).toBe(`${site.url}${POST_PATH}`);
+    expect(senderInfo().REFERRER).toBe(`${chromium.site.url}${POST_PATH}`);
   });
 });
 
 describe('what the site does with the answer', () => {
   it('blocks a blacklisted sender (allow 0, stop_queue 1) with its reason, and logs it', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}${POST_PATH}`);
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}${POST_PATH}`);
     await widgetReady(page);
     expect(await comment(page, { email: 'stop_email@example.com', message: 'Cheap seeds!' })).toBe(403);
     await expect(page.textContent('.notice-error .reason')).resolves.toBe('Forbidden. Sender blacklisted.');
 
-    await openAsAdmin(page, `${site.url}/moderation`);
+    await openAsAdmin(page, `${chromium.site.url}/moderation`);
     await expect(page.textContent('main')).resolves.not.toContain('Cheap seeds!');
-    await openAsAdmin(page, `${site.url}/log`);
+    await openAsAdmin(page, `${chromium.site.url}/log`);
     const row = page.locator('table.log tbody tr').first();
     await expect(row.locator('.badge').first().textContent()).resolves.toBe('block');
     await expect(row.locator('code').first().textContent()).resolves.toBe('FORBIDDEN BL');
@@ -121,8 +92,8 @@ describe('what the site does with the answer', () => {
   });
 
   it('holds what CleanTalk is unsure about (allow 0, stop_queue 0) in /moderation', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}${POST_PATH}`);
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}${POST_PATH}`);
     await widgetReady(page);
     // `moderate_me` is the devserver's documented marker for CleanTalk's moderation answer.
     expect(await comment(page, { email: 'max@example.com', message: 'moderate_me: which pot size?' })).toBe(
@@ -130,18 +101,18 @@ describe('what the site does with the answer', () => {
     );
     await expect(page.textContent('.respond .notice-ok')).resolves.toContain('held for moderation');
 
-    await openAsAdmin(page, `${site.url}/moderation`);
+    await openAsAdmin(page, `${chromium.site.url}/moderation`);
     const item = page.locator('.queue-item', { hasText: 'which pot size?' });
     await expect(item.count()).resolves.toBe(1);
-    await openAsAdmin(page, `${site.url}/log`);
+    await openAsAdmin(page, `${chromium.site.url}/log`);
     const row = page.locator('table.log tbody tr').first();
     await expect(row.locator('.badge').first().textContent()).resolves.toBe('review');
     await expect(row.locator('code').first().textContent()).resolves.toBe('MANUAL');
   });
 
   it('decides a honeypot hit here, without a check, and writes it to the log', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}${POST_PATH}`);
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}${POST_PATH}`);
     await widgetReady(page);
     // A bot fills every field it finds, the trap too.
     await page.evaluate(() => {
@@ -151,11 +122,11 @@ describe('what the site does with the answer', () => {
         trap.value = 'http://spam.example';
       }
     });
-    site.devserver.clearRequests();
+    chromium.site.devserver.clearRequests();
     expect(await comment(page, { email: 'bot@example.com', message: 'Great post, visit my site' })).toBe(403);
-    expect(site.devserver.requests.filter((r) => r.methodName === 'check_message')).toHaveLength(0);
+    expect(chromium.site.devserver.requests.filter((r) => r.methodName === 'check_message')).toHaveLength(0);
 
-    await openAsAdmin(page, `${site.url}/log`);
+    await openAsAdmin(page, `${chromium.site.url}/log`);
     const row = page.locator('table.log tbody tr').first();
     await expect(row.locator('.badge').first().textContent()).resolves.toBe('block');
     await expect(row.textContent()).resolves.toContain('Honeypot');

@@ -1,48 +1,17 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
-import { lastBody, openAsAdmin, type RunningSite, startSite } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromiumSite, widgetReady } from './chromium-site.js';
+import { lastBody, openAsAdmin } from './harness.js';
 
 const POST_TITLE = 'Growing tomatoes on a small balcony';
 
-let browser: Browser;
-let site: RunningSite;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  site = await startSite();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await site.close();
-});
-
-async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  context = await browser.newContext(options);
-  context.setDefaultTimeout(10_000);
-  return context.newPage();
-}
+const chromium = useChromiumSite();
 
 /** Opens the post the way a reader does: from the front page, so the post page has a referrer. */
 async function openPost(page: Page): Promise<void> {
-  await page.goto(`${site.url}/`);
+  await page.goto(`${chromium.site.url}/`);
   await page.click(`text=${POST_TITLE}`);
   await page.waitForURL(/\/posts\/tomatoes-on-a-balcony$/);
-}
-
-/** Waits until `<ct-protected-form>` has the detector's token (its `ready` promise). */
-async function widgetReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => customElements.get('ct-protected-form') !== undefined);
-  await page.evaluate(
-    () => document.querySelector<HTMLElement & { ready: Promise<void> }>('ct-protected-form')?.ready,
-  );
 }
 
 async function fillComment(page: Page, values: { name: string; email: string; message: string }) {
@@ -63,8 +32,10 @@ async function submit(page: Page, path: string, button = 'form button[type=submi
 
 describe('a visitor with JavaScript', () => {
   it('comments after a few seconds, and CleanTalk gets the token, the timing, the browser and no cookie', async () => {
-    const page = await newPage();
-    await context!.addCookies([{ name: 'session', value: 'session-secret-value', url: site.url }]);
+    const page = await chromium.newPage();
+    await page
+      .context()
+      .addCookies([{ name: 'session', value: 'session-secret-value', url: chromium.site.url }]);
     await openPost(page);
     const openedAt = Date.now();
     await widgetReady(page);
@@ -83,7 +54,7 @@ describe('a visitor with JavaScript', () => {
     const paragraphs = await page.locator(`${new URL(page.url()).hash} .comment-text p`).allTextContents();
     expect(paragraphs).toEqual(['Cherry tomatoes did best in my windy corner.', 'Basil too.']);
 
-    const body = lastBody(site.devserver, 'check_message');
+    const body = lastBody(chromium.site.devserver, 'check_message');
     expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
     expect(body.event_token_enabled).toBe(1);
     expect(body.js_on).toBe(1);
@@ -93,9 +64,9 @@ describe('a visitor with JavaScript', () => {
     const senderInfo = JSON.parse(body.sender_info as string);
     expect(senderInfo.USER_AGENT).toBe(await page.evaluate(() => navigator.userAgent));
     // REFERRER: the page that showed the form (the POST's Referer); before it, the front page.
-    expect(senderInfo.REFERRER).toBe(`${site.url}/posts/tomatoes-on-a-balcony`);
-    expect(senderInfo.REFFERRER_PREVIOUS).toBe(`${site.url}/`);
-    expect(senderInfo.page_url).toBe(`${site.url}/posts/tomatoes-on-a-balcony`);
+    expect(senderInfo.REFERRER).toBe(`${chromium.site.url}/posts/tomatoes-on-a-balcony`);
+    expect(senderInfo.REFFERRER_PREVIOUS).toBe(`${chromium.site.url}/`);
+    expect(senderInfo.page_url).toBe(`${chromium.site.url}/posts/tomatoes-on-a-balcony`);
 
     // The browser did send the cookie to the site; CleanTalk never sees it.
     expect(await page.evaluate(() => document.cookie)).toContain('session=session-secret-value');
@@ -106,7 +77,7 @@ describe('a visitor with JavaScript', () => {
   });
 
   it('is blocked as a blacklisted sender, sees the reason, and gets everything typed back', async () => {
-    const page = await newPage();
+    const page = await chromium.newPage();
     await openPost(page);
     await widgetReady(page);
     const typed = {
@@ -122,14 +93,14 @@ describe('a visitor with JavaScript', () => {
     expect(await page.inputValue('input[name=email]')).toBe(typed.email);
     expect(await page.inputValue('textarea[name=message]')).toBe(typed.message);
     expect(await page.locator('a[href="https://spam.example"]').count()).toBe(0);
-    expect(lastBody(site.devserver, 'check_message').sender_email).toBe('stop_email@example.com');
+    expect(lastBody(chromium.site.devserver, 'check_message').sender_email).toBe('stop_email@example.com');
 
-    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    await page.goto(`${chromium.site.url}/posts/tomatoes-on-a-balcony`);
     await expect(page.textContent('#comments h2')).resolves.toBe('0 comments');
   });
 
   it('is held for moderation, and approving it publishes it and tells CleanTalk', async () => {
-    const page = await newPage();
+    const page = await chromium.newPage();
     await openPost(page);
     await widgetReady(page);
     await fillComment(page, {
@@ -141,21 +112,21 @@ describe('a visitor with JavaScript', () => {
     await expect(page.textContent('.respond .notice-ok')).resolves.toContain('held for moderation');
     await expect(page.textContent('.comment-list')).resolves.not.toContain('which pot size?');
 
-    await openAsAdmin(page, `${site.url}/moderation`);
+    await openAsAdmin(page, `${chromium.site.url}/moderation`);
     const item = page.locator('.queue-item', { hasText: 'which pot size?' });
     const requestId = (await item.locator('code').textContent())?.trim();
     expect(requestId).toMatch(/^[0-9a-f]{32}$/);
     expect(await submit(page, '/moderation/comments/1', '.queue-item button.approve')).toBe(303);
     await expect(page.textContent('.notice-ok')).resolves.toContain('CleanTalk was told it was not spam');
 
-    expect(lastBody(site.devserver, 'send_feedback').feedback).toBe(`${requestId}:1;`);
-    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    expect(lastBody(chromium.site.devserver, 'send_feedback').feedback).toBe(`${requestId}:1;`);
+    await page.goto(`${chromium.site.url}/posts/tomatoes-on-a-balcony`);
     await expect(page.textContent('.comment-list')).resolves.toContain('moderate_me: which pot size?');
   });
 
   it('signs up, checked with check_newuser and the detector token', async () => {
-    const page = await newPage();
-    await page.goto(`${site.url}/signup`);
+    const page = await chromium.newPage();
+    await page.goto(`${chromium.site.url}/signup`);
     await widgetReady(page);
     await page.fill('input[name=name]', 'Grace');
     await page.fill('input[name=email]', 'grace@example.com');
@@ -163,7 +134,7 @@ describe('a visitor with JavaScript', () => {
     await page.waitForTimeout(3_100);
     expect(await submit(page, '/signup')).toBe(200);
     await expect(page.textContent('main')).resolves.toContain('Welcome, Grace!');
-    const body = lastBody(site.devserver, 'check_newuser');
+    const body = lastBody(chromium.site.devserver, 'check_newuser');
     expect(body.event_token).toMatch(/^[0-9a-f]{64}$/);
     expect(body.js_on).toBe(1);
   });
@@ -171,8 +142,8 @@ describe('a visitor with JavaScript', () => {
 
 describe('a visitor without JavaScript', () => {
   it('can still submit; the verdict says JavaScript was off and the page shows why', async () => {
-    const page = await newPage({ javaScriptEnabled: false });
-    await page.goto(`${site.url}/posts/tomatoes-on-a-balcony`);
+    const page = await chromium.newPage({ javaScriptEnabled: false });
+    await page.goto(`${chromium.site.url}/posts/tomatoes-on-a-balcony`);
     await fillComment(page, {
       name: 'Lynx',
       email: 'lynx@example.com',
@@ -184,11 +155,11 @@ describe('a visitor without JavaScript', () => {
       'Forbidden. Please enable JavaScript.',
     );
     expect(await page.inputValue('textarea[name=message]')).toBe('Text-mode browsers grow tomatoes too.');
-    const body = lastBody(site.devserver, 'check_message');
+    const body = lastBody(chromium.site.devserver, 'check_message');
     // The page's start token never came back: the server's JavaScript test was not passed.
     expect(body.js_on).toBe(0);
     expect(body.event_token_enabled).toBe(1);
     expect(body.event_token).toBeUndefined();
-    expect(site.devserver.detectorLoads).toBe(0);
+    expect(chromium.site.devserver.detectorLoads).toBe(0);
   });
 });

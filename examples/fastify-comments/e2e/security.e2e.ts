@@ -1,51 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
-import { openAsAdmin, type RunningSite, startSite } from './harness.js';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useChromiumSite, widgetReady } from './chromium-site.js';
+import { openAsAdmin } from './harness.js';
 
 const POST_URL = '/posts/tomatoes-on-a-balcony';
 
-let browser: Browser;
-let site: RunningSite;
-let context: BrowserContext;
+const chromium = useChromiumSite();
 let page: Page;
 let attacker: Server | undefined;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  site = await startSite();
-  context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
+  page = await chromium.newPage();
 });
 afterEach(async () => {
-  await context?.close();
-  await site.close();
   await new Promise((resolve) => (attacker ? attacker.close(resolve) : resolve(undefined)));
   attacker = undefined;
 });
 
-/** Waits until `<ct-protected-form>` is defined and has its detector token. */
-async function widgetReady(target: Page): Promise<void> {
-  await target.waitForFunction(() => customElements.get('ct-protected-form') !== undefined);
-  await target.evaluate(
-    () => document.querySelector<HTMLElement & { ready: Promise<void> }>('ct-protected-form')?.ready,
-  );
-}
-
 /** A visitor's comment the devserver holds for moderation (`moderate_me`). */
 async function holdComment(text: string): Promise<void> {
-  const visitor = await browser.newContext();
+  const visitor = await chromium.browser.newContext();
   try {
     const tab = await visitor.newPage();
-    await tab.goto(`${site.url}${POST_URL}`);
+    await tab.goto(`${chromium.site.url}${POST_URL}`);
     await widgetReady(tab);
     await tab.fill('input[name=name]', 'Max');
     await tab.fill('input[name=email]', 'max@example.com');
@@ -56,7 +35,7 @@ async function holdComment(text: string): Promise<void> {
   }
 }
 
-const feedbackSent = () => site.devserver.requests.filter((r) => r.methodName === 'send_feedback');
+const feedbackSent = () => chromium.site.devserver.requests.filter((r) => r.methodName === 'send_feedback');
 
 /**
  * Another site (`localhost` is not the same site as `127.0.0.1`) whose page posts a moderation
@@ -83,10 +62,10 @@ async function forgedPost(target: Page, url: string): Promise<number> {
 }
 
 async function queueHas(text: string): Promise<boolean> {
-  const admin = await browser.newContext();
+  const admin = await chromium.browser.newContext();
   try {
     const tab = await admin.newPage();
-    await openAsAdmin(tab, `${site.url}/moderation`);
+    await openAsAdmin(tab, `${chromium.site.url}/moderation`);
     return (await tab.locator('.queue-item', { hasText: text }).count()) === 1;
   } finally {
     await admin.close();
@@ -96,18 +75,18 @@ async function queueHas(text: string): Promise<boolean> {
 describe('the moderation queue against forged requests', () => {
   it('answers a cross-site POST from a visitor who is not logged in with 401: nothing changes, no feedback', async () => {
     await holdComment('a held question');
-    const status = await forgedPost(page, await attackerPage(`${site.url}/moderation/comments/1`));
+    const status = await forgedPost(page, await attackerPage(`${chromium.site.url}/moderation/comments/1`));
     expect(status).toBe(401);
     expect(await queueHas('a held question')).toBe(true);
     expect(feedbackSent()).toHaveLength(0);
-    await page.goto(`${site.url}${POST_URL}`);
+    await page.goto(`${chromium.site.url}${POST_URL}`);
     await expect(page.textContent('.comment-list')).resolves.not.toContain('a held question');
   });
 
   it('answers a cross-site POST from a logged-in administrator’s browser with 401/403: nothing changes, no feedback', async () => {
     await holdComment('held spam');
-    await openAsAdmin(page, `${site.url}/moderation`); // the administrator is logged in in this browser
-    const status = await forgedPost(page, await attackerPage(`${site.url}/moderation/comments/1`));
+    await openAsAdmin(page, `${chromium.site.url}/moderation`); // the administrator is logged in in this browser
+    const status = await forgedPost(page, await attackerPage(`${chromium.site.url}/moderation/comments/1`));
     expect([401, 403]).toContain(status);
     expect(await queueHas('held spam')).toBe(true);
     expect(feedbackSent()).toHaveLength(0);
@@ -115,7 +94,7 @@ describe('the moderation queue against forged requests', () => {
 
   it('approves a held comment for a logged-in administrator: published, feedback sent once', async () => {
     await holdComment('which pot size?');
-    await openAsAdmin(page, `${site.url}/moderation`);
+    await openAsAdmin(page, `${chromium.site.url}/moderation`);
     const item = page.locator('.queue-item', { hasText: 'which pot size?' });
     const requestId = (await item.locator('.actions code').textContent())?.trim();
     await Promise.all([page.waitForURL(/done=approved$/), item.locator('button.approve').click()]);
@@ -124,7 +103,7 @@ describe('the moderation queue against forged requests', () => {
     expect(feedbackSent().map((r) => (r.body as Record<string, unknown>).feedback)).toEqual([
       `${requestId}:1;`,
     ]);
-    await page.goto(`${site.url}${POST_URL}`);
+    await page.goto(`${chromium.site.url}${POST_URL}`);
     await expect(page.textContent('.comment-list')).resolves.toContain('which pot size?');
   });
 });
@@ -132,20 +111,20 @@ describe('the moderation queue against forged requests', () => {
 describe('the log of checks', () => {
   it('is not readable without the login: the browser ends at the login form, and sees no sender', async () => {
     await holdComment('logged sender');
-    await page.goto(`${site.url}/log`);
+    await page.goto(`${chromium.site.url}/log`);
     expect(new URL(page.url()).pathname).toBe('/login');
     const text = await page.textContent('main');
     expect(text).not.toContain('max@example.com');
     expect(text).not.toContain('127.0.0.1');
 
-    await openAsAdmin(page, `${site.url}/log`);
+    await openAsAdmin(page, `${chromium.site.url}/log`);
     await expect(page.textContent('table.log')).resolves.toContain('max@example.com');
   });
 });
 
 describe('a browser bot that fills every input', () => {
   it('is blocked by the honeypot; the comment is not published, and the block is logged', async () => {
-    await page.goto(`${site.url}${POST_URL}`);
+    await page.goto(`${chromium.site.url}${POST_URL}`);
     await widgetReady(page);
     // What a generic form-filling bot does: a value in every text field it finds, hidden trap or not.
     const filled = await page.evaluate(() => {
@@ -168,14 +147,14 @@ describe('a browser bot that fills every input', () => {
       page.click('form button[type=submit]'),
     ]);
     expect(response.status()).toBe(403);
-    expect(site.devserver.lastRequest('check_message')).toBeUndefined();
+    expect(chromium.site.devserver.lastRequest('check_message')).toBeUndefined();
 
-    await page.goto(`${site.url}${POST_URL}`);
+    await page.goto(`${chromium.site.url}${POST_URL}`);
     await expect(page.textContent('#comments h2')).resolves.toBe('0 comments');
-    await openAsAdmin(page, `${site.url}/log`);
+    await openAsAdmin(page, `${chromium.site.url}/log`);
     const row = page.locator('table.log tbody tr', { hasText: 'bot@example.com' });
     await expect(row.locator('.badge-block').count()).resolves.toBe(1);
-    await openAsAdmin(page, `${site.url}/moderation`);
+    await openAsAdmin(page, `${chromium.site.url}/moderation`);
     await expect(page.textContent('main')).resolves.not.toContain('bot@example.com');
   });
 });
