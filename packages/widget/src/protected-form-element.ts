@@ -1,9 +1,24 @@
 import { ReactiveElement } from '@lit/reactive-element';
-import { useContentsDisplay } from './display.js';
 import { createProtection } from './protection.js';
 
 /** The element's tag name. */
 export const TAG_NAME = 'ct-protected-form';
+
+/** Tags whose display rule is on the page already. */
+const styled = new Set<string>();
+
+/**
+ * Gives the tag `display: contents` through a constructed stylesheet (not subject to a CSP's
+ * `style-src`), so the wrapper adds no box. `:where()` has zero specificity: any display the author
+ * sets, in a stylesheet or inline, wins; nothing is read back from the page's styles.
+ */
+function adoptContentsDisplay(tag: string): void {
+  if (styled.has(tag) || !document.adoptedStyleSheets) return;
+  styled.add(tag);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`:where(${tag}){display:contents}`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
 
 /**
  * `<ct-protected-form>` puts CleanTalk's invisible bot protection on the forms inside it: it loads
@@ -49,6 +64,22 @@ export class ProtectedFormElement extends ReactiveElement {
   /** `start-token-url`: where to GET a fresh start token. @default undefined */
   declare startTokenUrl: string | null | undefined;
 
+  /**
+   * Registers the element as `tag` in `registry`, unless that tag is taken already; answers the class.
+   * Does nothing where there are no custom elements (server-side rendering).
+   * @default tag "ct-protected-form", registry `customElements`
+   */
+  static define(
+    tag: string = TAG_NAME,
+    registry: CustomElementRegistry | undefined = globalThis.customElements,
+  ): typeof ProtectedFormElement {
+    // `this`, not the class name: a subclass's define() registers the subclass.
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    if (registry && !registry.get(tag)) registry.define(tag, this);
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    return this;
+  }
+
   readonly #protection = createProtection(this);
 
   /**
@@ -65,7 +96,7 @@ export class ProtectedFormElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    useContentsDisplay(this);
+    adoptContentsDisplay(this.localName);
     // The first time, attributes are read by the first update, which follows in a microtask.
     if (this.hasUpdated) this.#connect();
   }
