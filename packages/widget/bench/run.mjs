@@ -18,7 +18,7 @@ import { chromiumArgs, chromiumExecutable } from '../../../scripts/chromium.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
 const KB = 1024;
-const BUDGETS = { scriptTagGzip: 7.0 * KB, npmEntryGzip: 2.0 * KB, protect100Ms: 5 };
+const BUDGETS = { scriptTagGzip: 5.5 * KB, npmEntryGzip: 2.5 * KB, protect100Ms: 2 };
 /** What the fallback-signal collection may add to the script tag; its listeners' work per event. */
 const BEHAVIOUR_BUDGETS = { gzip: 0.6 * KB, listenerMs: 0.1 };
 const RUNS = 15;

@@ -5,8 +5,8 @@ import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
 import { type FieldSource, type FormProtector, protectForm } from './form-protector.js';
-import { fetchStartToken } from './load-start-token.js';
 import type { ProtectionOptions } from './options.js';
+import { fetchStartToken } from './start-token.js';
 
 /** How long `ready` waits for the detector's event token before it resolves without one. */
 export const READY_TIMEOUT_MS = 5000;
