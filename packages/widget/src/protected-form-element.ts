@@ -130,11 +130,6 @@ export class ProtectedFormElement extends ReactiveElement {
     this.#protection.reset();
   }
 
-  /** The visitor agreed: sets `consent="granted"`, so the detector may load. */
-  grantConsent(): void {
-    this.setAttribute('consent', 'granted');
-  }
-
   #connect(): void {
     this.#protection.connect(this, this, () => this.querySelectorAll('form'));
   }

@@ -95,7 +95,7 @@ test('loads the detector once for all elements of the page', async () => {
   ]);
 });
 
-test('consent="pending" loads nothing until grantConsent(), which sets consent="granted"', async () => {
+test('consent="pending" loads nothing until the page-wide consent event, and keeps the attribute', async () => {
   localStorage.setItem(DETECTOR_STORAGE_KEY, JSON.stringify({ value: token() }));
   const element = await render(
     '<ct-protected-form consent="pending" detector-src="/pending.js"><form></form></ct-protected-form>',
@@ -105,9 +105,9 @@ test('consent="pending" loads nothing until grantConsent(), which sets consent="
   expect(document.querySelectorAll('script')).toHaveLength(0);
   expect(value(form, FIELDS.eventToken)).toBe('');
   const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
-  element.grantConsent();
+  document.dispatchEvent(new Event('ct-consent-granted'));
   await element.updateComplete;
-  expect(element.getAttribute('consent')).toBe('granted');
+  expect(element.getAttribute('consent')).toBe('pending');
   expect(document.querySelectorAll('script')).toHaveLength(1);
   expect(value(form, FIELDS.eventToken)).toBe(token());
   expect(ready.map((event) => event.target)).toEqual([element]);

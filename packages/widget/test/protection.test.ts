@@ -264,10 +264,10 @@ describe('consent', () => {
     expect(scripts()).toHaveLength(1);
   });
 
-  test('page-wide consent reaches a pending protection, by call or by event', () => {
+  test('page-wide consent reaches a pending protection', () => {
     mount('<form></form>');
     connect({ consent: 'pending' });
-    consent.grantConsent();
+    document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     expect(scripts()).toHaveLength(1);
   });
 
@@ -275,7 +275,7 @@ describe('consent', () => {
     document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     mount('<form></form>');
     connect({ consent: 'pending' }).protection.disconnect();
-    consent.grantConsent();
+    document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     mount('<form></form>');
     connect({ consent: 'pending' });
     expect(scripts()).toHaveLength(1);

@@ -239,7 +239,7 @@ describe('<ct-protected-form> (npm build)', () => {
       equal(await loadsOf(src), 0, 'detector loads before consent');
       equal(reads, 0, 'storage reads before consent');
 
-      element.grantConsent();
+      document.dispatchEvent(new Event('ct-consent-granted'));
       await until(async () => (await loadsOf(src)) === 1, 'the detector to load');
       await until(() => element.querySelector('form').elements[FIELDS.eventToken]?.value, 'a token');
     } finally {

@@ -174,26 +174,21 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(frame.contentDocument.querySelectorAll('script[src*="ct-bot-detector-wrapper"]').length, 1);
   });
 
-  it('with data-consent="pending", loads nothing until CTProtectedForm.grantConsent()', async () => {
-    const src = detector('consent-call');
-    const frame = await page(
-      wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
-    );
-    await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
-    equal(await loadsOf(src), 0);
-    frame.contentWindow.CTProtectedForm.grantConsent();
-    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
-    equal(await loadsOf(src), 1);
-  });
-
-  it('the page-wide consent event works as well', async () => {
+  it('with data-consent="pending", loads nothing until the page-wide consent event, then once', async () => {
     const src = detector('consent-event');
     const frame = await page(
       wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
     );
     await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
-    frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
+    equal(await loadsOf(src), 0);
+    const grant = () =>
+      frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
+    grant();
     await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
+    equal(await loadsOf(src), 1);
+    grant();
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token kept');
+    equal(await loadsOf(src), 1, 'a second grant loads nothing more');
   });
 
   it('loads the detector under a strict CSP with the nonce of its own script tag', async () => {
