@@ -32,6 +32,7 @@ function adoptContentsDisplay(tag: string): void {
  * </ct-protected-form>
  * ```
  *
+ * @tagname ct-protected-form
  * @fires ct-ready - {@link ProtectedFormReadyEvent}: waiting for the detector's token has ended.
  * @fires ct-error - {@link ProtectedFormErrorEvent}: a bad attribute, the detector or the start token failed.
  */
