@@ -132,6 +132,6 @@ export class ProtectedFormElement extends ReactiveElement {
   }
 
   #connect(): void {
-    this.#protection.connect(this, this, () => this.querySelectorAll('form'));
+    this.#protection.connect(this, this);
   }
 }

@@ -4,7 +4,8 @@ import { hasPageConsent, onPageConsent } from './consent.js';
 import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
-import { type FieldSource, type FormProtector, protectForm } from './form-protector.js';
+import { type FieldSource, type FormsProtector, protectForms } from './form-protector.js';
+import { removeOwnFields } from './hidden-fields.js';
 import type { ProtectionOptions } from './options.js';
 import { fetchStartToken } from './start-token.js';
 
@@ -36,8 +37,8 @@ export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
 
 /**
  * The shared state of a group of protected forms (the forms inside one `<ct-protected-form>`, or the
- * page's forms in auto mode): start time, start token, consent, the detector, and a
- * {@link FormProtector} per form. Its events fire on the target given to {@link createProtection}.
+ * page's forms in auto mode): start time, start token, consent, the detector, and the capture
+ * listeners that write the forms' fields. Its events fire on the target given to {@link createProtection}.
  */
 export interface Protection extends FieldSource {
   /** Start time on the visitor's clock, ms since the epoch. Renewed by `reset()` and bfcache restores. */
@@ -54,10 +55,10 @@ export interface Protection extends FieldSource {
   /** Whether it is connected. */
   readonly connected: boolean;
   /**
-   * Applies `options` and protects the forms `findForms()` returns, now and whenever the DOM under
-   * `root` changes. Calling it again reconnects; start time and start token are kept.
+   * Applies `options` and protects the forms under `root` that `accepts` takes, those added later
+   * included. Calling it again reconnects; start time and start token are kept.
    */
-  connect(options: ProtectionOptions, root: Node, findForms: () => Iterable<HTMLFormElement>): void;
+  connect(options: ProtectionOptions, root: ParentNode, accepts?: (form: HTMLFormElement) => boolean): void;
   /** Undoes everything `connect()` did, including the fields it added. */
   disconnect(): void;
   /**
@@ -85,10 +86,13 @@ interface Settings {
 
 /** Creates a {@link Protection} whose `ct-ready` and `ct-error` events fire on `target`. */
 export function createProtection(target: EventTarget): Protection {
-  const forms = new Map<HTMLFormElement, FormProtector>();
   let settings: Settings = { src: null, startToken: '', startTokenUrl: null };
   let abort: AbortController | undefined;
-  let observer: MutationObserver | undefined;
+  let listeners: FormsProtector | undefined;
+  /** The protected forms on the page now: read when the settings change, never watched. */
+  let forms: () => HTMLFormElement[] = () => [];
+  /** Whether the last settings asked for the honeypot: forms not used yet need it removed then. */
+  let hadHoneypot = false;
   let active: AbortSignal | undefined;
   let consented = false;
   /** The option values last configured, by attribute name. */
@@ -98,7 +102,11 @@ export function createProtection(target: EventTarget): Protection {
   /** Brings every form up to date, reading the token and the clock once for all of them. */
   const writeAll = () => {
     let fields: Record<string, string> | undefined;
-    for (const protector of forms.values()) protector.refresh(() => (fields ??= self.getFields()));
+    if (!listeners) return;
+    // Forms not used yet only change when the honeypot comes or goes.
+    const honeypot = !!settings.honeypot || hadHoneypot;
+    hadHoneypot = !!settings.honeypot;
+    for (const form of forms()) listeners.refresh(form, () => (fields ??= self.getFields()), honeypot);
   };
 
   const renewStartToken = () => {
@@ -185,35 +193,32 @@ export function createProtection(target: EventTarget): Protection {
       return !!abort;
     },
 
-    connect(options, root, findForms) {
+    connect(options, root, accepts = () => true) {
       self.disconnect();
       abort = new AbortController();
-      const sync = () => {
-        const current = new Set(findForms());
-        for (const [form, protector] of forms) {
-          if (!current.has(form)) {
-            protector.disconnect();
-            forms.delete(form);
-          }
-        }
-        for (const form of current) if (!forms.has(form)) forms.set(form, protectForm(form, self));
-      };
+      // Through the prototype: a form named "querySelectorAll" shadows the document's.
+      const { querySelectorAll } =
+        root.nodeType === Node.DOCUMENT_NODE ? Document.prototype : Element.prototype;
+      forms = () => [...(querySelectorAll.call(root, 'form') as NodeListOf<HTMLFormElement>)].filter(accepts);
+      listeners = protectForms(root, accepts, self, abort.signal);
+      hadHoneypot = false;
+      // Forms the parser has yet to reach get their honeypot once it has; forms added by script
+      // later get it at their first use.
+      if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', writeAll, { once: true, signal: abort.signal });
+      }
       self.configure(options);
       if (!self.startToken) renewStartToken();
       listenToPage();
       live.add(self);
-      observer = new MutationObserver(sync);
-      observer.observe(root, { childList: true, subtree: true });
-      sync();
     },
 
     disconnect() {
       abort?.abort();
-      observer?.disconnect();
       live.delete(self);
-      abort = self.pending = undefined;
-      for (const protector of forms.values()) protector.disconnect();
-      forms.clear();
+      abort = self.pending = listeners = undefined;
+      for (const form of forms()) removeOwnFields(form);
+      forms = () => [];
     },
 
     configure(options) {

@@ -35,15 +35,17 @@ test('protects every form inside it, with no shadow root and nothing rendered', 
   }
 });
 
-test('protects forms added later and lets go of forms that leave', async () => {
+test('protects forms added later, with nothing watching the DOM, and stops writing forms that leave', async () => {
+  const observe = vi.spyOn(MutationObserver.prototype, 'observe');
   const element = await render('<ct-protected-form no-detector></ct-protected-form>');
   const form = element.appendChild(document.createElement('form'));
-  await flush();
   expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
+  expect(observe).not.toHaveBeenCalled();
   document.body.append(form);
   await flush();
-  expect(values(form, FIELDS.startedAt)).toHaveLength(0);
-  expect(serialise(use(form)).has(FIELDS.startedAt)).toBe(false);
+  // Its fields were written while it was inside; once out, it gets no fresh ones: no submit time.
+  expect(values(form, FIELDS.submittedAt)).toHaveLength(0);
+  expect(serialise(use(form)).has(FIELDS.submittedAt)).toBe(false);
 });
 
 test('survives being moved: one set of fields, the same start time', async () => {

@@ -29,7 +29,7 @@ function connect(options: ProtectionOptions = {}, target: EventTarget = new Even
   created.push(made);
   const ready = record<ProtectedFormReadyEvent>(target, 'ct-ready');
   const errors = record<ProtectedFormErrorEvent>(target, 'ct-error');
-  made.connect(options, root(), allForms);
+  made.connect(options, root());
   return { protection: made, ready, errors };
 }
 
@@ -101,7 +101,7 @@ describe('forms', () => {
     created.disconnect();
     expect(values(form, FIELDS.startedAt)).toEqual([]);
     vi.setSystemTime(1_700_000_060_000);
-    created.connect({ noDetector: true }, root(), allForms);
+    created.connect({ noDetector: true }, root());
     use(form);
     expect(values(form, FIELDS.startedAt)).toEqual(['1700000000000']);
   });
@@ -111,6 +111,17 @@ describe('forms', () => {
     connect({ noDetector: true }).protection.disconnect();
     const form = mount('<form></form>');
     await flush();
+    expect(values(form, FIELDS.startedAt)).toEqual([]);
+  });
+
+  test('adds the honeypot to forms the parser reaches after connecting, once it has parsed the page', () => {
+    vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    mount('');
+    connect({ noDetector: true, honeypot: true });
+    const form = mount('<form></form>');
+    expect(values(form, FIELDS.honeypot)).toEqual([]);
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(values(form, FIELDS.honeypot)).toEqual(['']);
     expect(values(form, FIELDS.startedAt)).toEqual([]);
   });
 
