@@ -1,4 +1,4 @@
-import { ReactiveElement } from '@lit/reactive-element';
+import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
 import { createProtection } from './protection.js';
 
 /** The element's tag name. */
@@ -98,8 +98,10 @@ export class ProtectedFormElement extends ReactiveElement {
   override connectedCallback(): void {
     super.connectedCallback();
     adoptContentsDisplay(this.localName);
-    // The first time, attributes are read by the first update, which follows in a microtask.
-    if (this.hasUpdated) this.#connect();
+    // The first time, attributes are read by the first update, which follows in a microtask. Later,
+    // what changed while it was out counts: a bad value is reported once, when it is set.
+    if (this.hasUpdated) this.#protection.connect(this, this, undefined, this.#changedOut);
+    this.#changedOut = new Map();
   }
 
   override disconnectedCallback(): void {
@@ -107,10 +109,16 @@ export class ProtectedFormElement extends ReactiveElement {
     this.#protection.disconnect();
   }
 
-  protected override updated(): void {
-    if (!this.isConnected) return;
-    if (this.#protection.connected) this.#protection.configure(this);
-    else this.#connect();
+  /** Options changed while disconnected, with the values they had before. */
+  #changedOut: PropertyValues = new Map();
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!this.isConnected) {
+      for (const [key, old] of changed) if (!this.#changedOut.has(key)) this.#changedOut.set(key, old);
+      return;
+    }
+    if (this.#protection.connected) this.#protection.configure(this, changed);
+    else this.#protection.connect(this, this, undefined, changed);
   }
 
   /**
@@ -129,9 +137,5 @@ export class ProtectedFormElement extends ReactiveElement {
   /** Starts over after a submit that stayed on the page (SPA): new start time, new start token. */
   reset(): void {
     this.#protection.reset();
-  }
-
-  #connect(): void {
-    this.#protection.connect(this, this);
   }
 }

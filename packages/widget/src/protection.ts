@@ -32,6 +32,15 @@ function listenToPage(): void {
   });
 }
 
+/** The options that changed, by property name, with their previous values: a Lit element's `changedProperties`. */
+export interface ChangedOptions {
+  has(option: keyof ProtectionOptions): boolean;
+  get(option: keyof ProtectionOptions): unknown;
+}
+
+/** Every option changed: the first configuration. */
+const ALL: ChangedOptions = { has: () => true, get: () => ALL };
+
 /** A body {@link Protection.appendTo} can add the fields to. */
 export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
 
@@ -58,14 +67,20 @@ export interface Protection extends FieldSource {
    * Applies `options` and protects the forms under `root` that `accepts` takes, those added later
    * included. Calling it again reconnects; start time and start token are kept.
    */
-  connect(options: ProtectionOptions, root: ParentNode, accepts?: (form: HTMLFormElement) => boolean): void;
+  connect(
+    options: ProtectionOptions,
+    root: ParentNode,
+    accepts?: (form: HTMLFormElement) => boolean,
+    changed?: ChangedOptions,
+  ): void;
   /** Undoes everything `connect()` did, including the fields it added. */
   disconnect(): void;
   /**
    * Applies changed options. The detector's source counts when it first loads; consent, the
-   * honeypot and a server-rendered start token apply at once. Bad values warn and fire `ct-error`.
+   * honeypot and a server-rendered start token apply at once. A bad value warns and fires
+   * `ct-error` when its option is among the `changed` ones (all, by default): once, when it is set.
    */
-  configure(options: ProtectionOptions): void;
+  configure(options: ProtectionOptions, changed?: ChangedOptions): void;
   /** Sets the fresh fields on a `FormData`, `URLSearchParams` or plain-object body, and returns it. */
   appendTo<T extends FieldsBody>(body: T): T;
   /** Starts over after a submit that stayed on the page: new start time, new start token. */
@@ -95,8 +110,6 @@ export function createProtection(target: EventTarget): Protection {
   let hadHoneypot = false;
   let active: AbortSignal | undefined;
   let consented = false;
-  /** The option values last configured, by attribute name. */
-  let reported: Record<string, unknown> = {};
   let resolveReady!: () => void;
 
   /** Brings every form up to date, reading the token and the clock once for all of them. */
@@ -193,7 +206,7 @@ export function createProtection(target: EventTarget): Protection {
       return !!abort;
     },
 
-    connect(options, root, accepts = () => true) {
+    connect(options, root, accepts = () => true, changed = ALL) {
       self.disconnect();
       abort = new AbortController();
       // Through the prototype: a form named "querySelectorAll" shadows the document's.
@@ -207,7 +220,7 @@ export function createProtection(target: EventTarget): Protection {
       if (document.readyState === 'loading') {
         document.addEventListener('DOMContentLoaded', writeAll, { once: true, signal: abort.signal });
       }
-      self.configure(options);
+      self.configure(options, changed);
       if (!self.startToken) renewStartToken();
       listenToPage();
       live.add(self);
@@ -221,12 +234,13 @@ export function createProtection(target: EventTarget): Protection {
       forms = () => [];
     },
 
-    configure(options) {
-      // Each bad value is reported once, when it is set: not again when another option changes.
-      const invalid = (name: string, value: unknown) =>
-        value !== reported[name] &&
+    configure(options, changed = ALL) {
+      // A bad value is reported once, when it is set: not again when another option changes.
+      const invalid = (option: keyof ProtectionOptions, name: string, value: unknown) =>
+        changed.has(option) &&
+        changed.get(option) !== value &&
         reportError(target, 'CT_INVALID_OPTION', `ct-protected-form: ignored invalid ${name}="${value}"`);
-      const httpUrl = (name: string, value: string | null | undefined) => {
+      const httpUrl = (option: keyof ProtectionOptions, name: string, value: string | null | undefined) => {
         if (value == null) return null;
         try {
           // A blank URL would resolve to the page itself.
@@ -235,27 +249,27 @@ export function createProtection(target: EventTarget): Protection {
         } catch {
           // Reported below.
         }
-        return invalid(name, value) || null;
+        return invalid(option, name, value) || null;
       };
       const { consent, detectorSrc, startTokenUrl, behaviour } = options;
       const startToken = options.startToken ?? '';
       if (behaviour != null && behaviour !== 'fallback' && behaviour !== 'always' && behaviour !== 'off') {
-        invalid('behaviour', behaviour);
+        invalid('behaviour', 'behaviour', behaviour);
       }
-      if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
+      if (consent != null && consent !== 'granted' && consent !== 'pending')
+        invalid('consent', 'consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
       if (startToken !== settings.startToken) self.startToken = startToken;
-      const src = httpUrl('detector-src', detectorSrc ?? DEFAULT_DETECTOR_SRC);
+      const src = httpUrl('detectorSrc', 'detector-src', detectorSrc ?? DEFAULT_DETECTOR_SRC);
       settings = {
         src: options.noDetector ? null : src,
         nonce: options.nonce,
         integrity: options.integrity,
         honeypot: options.honeypot,
         startToken,
-        startTokenUrl: httpUrl('start-token-url', startTokenUrl),
+        startTokenUrl: httpUrl('startTokenUrl', 'start-token-url', startTokenUrl),
         behaviour,
       };
-      reported = { consent, behaviour, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
       activate();
       writeAll();
     },

@@ -169,7 +169,10 @@ describe('in a protection', () => {
     const made = protection.createProtection(target);
     created.push(made);
     made.connect({ noDetector: true, behaviour: 'sometimes' }, document.body);
-    made.configure({ noDetector: true, behaviour: 'sometimes', honeypot: true });
+    made.configure(
+      { noDetector: true, behaviour: 'sometimes', honeypot: true },
+      new Map([['honeypot', false]]),
+    );
     expect(errors).toEqual(['CT_INVALID_OPTION']);
     expect(JSON.parse(String(sent(form)))).toMatchObject({ v: ['author'] });
   });

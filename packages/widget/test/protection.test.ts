@@ -236,7 +236,7 @@ test('a bad detector-src (javascript:alert(1)) is reported with no-detector too,
   mount('<form></form>');
   const { protection: created, errors } = connect({ noDetector: true, detectorSrc: 'javascript:alert(1)' });
   expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
-  created.configure({ detectorSrc: 'javascript:alert(1)' });
+  created.configure({ detectorSrc: 'javascript:alert(1)' }, new Map([['noDetector', true]]));
   expect(errors).toHaveLength(1);
   expect(warn).toHaveBeenCalledOnce();
   expect(scripts()).toHaveLength(0);
@@ -296,11 +296,11 @@ describe('consent', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     mount('<form></form>');
     const { protection: created, errors } = connect({ consent: 'yes', noDetector: true });
-    created.configure({ consent: 'yes', noDetector: true, honeypot: true });
-    created.configure({ consent: 'yes', noDetector: true, startToken: 't' });
+    created.configure({ consent: 'yes', noDetector: true, honeypot: true }, new Map([['honeypot', false]]));
+    created.configure({ consent: 'yes', noDetector: true, startToken: 't' }, new Map([['startToken', '']]));
     expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
     expect(warn).toHaveBeenCalledOnce();
-    created.configure({ consent: 'no', noDetector: true });
+    created.configure({ consent: 'no', noDetector: true }, new Map([['consent', 'yes']]));
     expect(errors).toHaveLength(2);
   });
 
