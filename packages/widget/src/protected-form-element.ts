@@ -1,5 +1,5 @@
 import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
-import { createProtection } from './protection.js';
+import { ProtectionController } from './protection-controller.js';
 
 /** The element's tag name. */
 export const TAG_NAME = 'ct-protected-form';
@@ -81,14 +81,14 @@ export class ProtectedFormElement extends ReactiveElement {
     return this;
   }
 
-  readonly #protection = createProtection(this);
+  readonly #controller = new ProtectionController(this);
 
   /**
    * Resolves once the detector's token is available, or the detector failed, timed out, is
    * disabled or waits for consent. Never rejects; await it before sending a form with `fetch()`.
    */
   get ready(): Promise<void> {
-    return this.#protection.ready;
+    return this.#controller.protection.ready;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -98,27 +98,10 @@ export class ProtectedFormElement extends ReactiveElement {
   override connectedCallback(): void {
     super.connectedCallback();
     adoptContentsDisplay(this.localName);
-    // The first time, attributes are read by the first update, which follows in a microtask. Later,
-    // what changed while it was out counts: a bad value is reported once, when it is set.
-    if (this.hasUpdated) this.#protection.connect(this, this, undefined, this.#changedOut);
-    this.#changedOut = new Map();
   }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#protection.disconnect();
-  }
-
-  /** Options changed while disconnected, with the values they had before. */
-  #changedOut: PropertyValues = new Map();
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (!this.isConnected) {
-      for (const [key, old] of changed) if (!this.#changedOut.has(key)) this.#changedOut.set(key, old);
-      return;
-    }
-    if (this.#protection.connected) this.#protection.configure(this, changed);
-    else this.#protection.connect(this, this, undefined, changed);
+    this.#controller.hostUpdatedWith(changed);
   }
 
   /**
@@ -126,16 +109,16 @@ export class ProtectedFormElement extends ReactiveElement {
    * fallback signals also list which of its fields a person could see.
    */
   getFields(form?: HTMLFormElement): Record<string, string> {
-    return this.#protection.getFields(form);
+    return this.#controller.protection.getFields(form);
   }
 
   /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */
   appendTo<T extends FormData | URLSearchParams | Record<string, unknown>>(body: T): T {
-    return this.#protection.appendTo(body);
+    return this.#controller.protection.appendTo(body);
   }
 
   /** Starts over after a submit that stayed on the page (SPA): new start time, new start token. */
   reset(): void {
-    this.#protection.reset();
+    this.#controller.protection.reset();
   }
 }
