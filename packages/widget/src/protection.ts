@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR_SRC, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { DEFAULT_DETECTOR_SRC, FIELDS } from '@ct-protected-form/fields';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { hasPageConsent, onPageConsent } from './consent.js';
 import { loadDetector } from './detector.js';
@@ -283,7 +283,6 @@ export function createProtection(target: EventTarget): Protection {
         [FIELDS.startedAt]: startedAt,
         [FIELDS.submittedAt]: String(Date.now()),
         [FIELDS.startToken]: self.startToken,
-        [FIELDS.jsProof]: jsProof(startedAt),
         [FIELDS.timeZone]: timeZone,
         [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
         [FIELDS.pageUrl]: location.href,

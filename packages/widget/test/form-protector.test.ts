@@ -9,7 +9,7 @@ const fields = (overrides: Record<string, string> = {}): Record<string, string> 
   [FIELDS.eventToken]: token(),
   [FIELDS.startedAt]: '1700000000000',
   [FIELDS.submittedAt]: String(Date.now()),
-  [FIELDS.jsProof]: 'proof',
+  [FIELDS.referrer]: 'proof',
   ...overrides,
 });
 
@@ -142,7 +142,7 @@ test('writes the fields into a form submitted without any interaction before', (
   form.requestSubmit();
   expect(seen[0]?.fields.getAll(FIELDS.eventToken)).toEqual([token()]);
   expect(seen[0]?.fields.getAll(FIELDS.startedAt)).toEqual(['1700000000000']);
-  expect(value(form, FIELDS.jsProof)).toBe('proof');
+  expect(value(form, FIELDS.referrer)).toBe('proof');
 });
 
 test('adds the honeypot at once when the source asks for it, for a bot to find in the markup', () => {

@@ -29,9 +29,9 @@ test('protects every form inside it, with no shadow root and nothing rendered', 
   expect(element.renderRoot).toBe(element);
   expect([...element.children].map((child) => child.tagName)).toEqual(['FORM', 'DIV']);
   for (const form of formsOf(element)) {
-    expect(values(form, FIELDS.jsProof)).toHaveLength(0);
-    expect(serialise(form).getAll(FIELDS.jsProof)).toHaveLength(1);
-    expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
+    expect(values(form, FIELDS.startedAt)).toHaveLength(0);
+    expect(serialise(form).getAll(FIELDS.startedAt)).toHaveLength(1);
+    expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
   }
 });
 
@@ -123,7 +123,7 @@ test('a malformed attribute warns and fires a bubbling ct-error, and the form is
   );
   expect(errors.map((event) => [event.code, event.target])).toEqual([['CT_INVALID_OPTION', element]]);
   expect(warn).toHaveBeenCalledOnce();
-  expect(values(use(formsOf(element)[0] as HTMLFormElement), FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(formsOf(element)[0] as HTMLFormElement), FIELDS.startedAt)).toHaveLength(1);
 });
 
 test('ready resolves, and getFields, appendTo and reset work for fetch() submits', async () => {
@@ -145,5 +145,5 @@ test('works when the script runs after the markup: elements upgraded in place', 
   expect(form.elements.length).toBe(0);
   customElements.define(tag, class extends ProtectedFormElement {});
   await flush();
-  expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
 });

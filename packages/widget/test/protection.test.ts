@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
 import type { ProtectionOptions } from '../src/options.js';
@@ -78,13 +78,13 @@ describe('forms', () => {
     expect([...form.elements].map((element) => (element as HTMLInputElement).name)).toEqual(['email']);
   });
 
-  test('writes the start time, its JS proof, time zone and offset, page URL and referrer', () => {
+  test('writes the start time, time zone and offset, page URL and referrer, and no client-computed checksum', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     const form = mount('<form></form>');
     connect({ noDetector: true });
     use(form);
     expect(value(form, FIELDS.startedAt)).toBe('1700000000000');
-    expect(value(form, FIELDS.jsProof)).toBe(jsProof('1700000000000'));
+    expect(values(form, 'ct_js')).toEqual([]);
     expect(value(form, FIELDS.timeZone)).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(value(form, FIELDS.tzOffset)).toBe(String(-new Date().getTimezoneOffset()));
     expect(value(form, FIELDS.pageUrl)).toBe(location.href);
@@ -201,7 +201,7 @@ describe('detector', () => {
       expect(errors[0]?.message).toContain('http://127.0.0.1:9/blocked.js');
       expect(ready.map((event) => event.hasToken)).toEqual([false]);
       expect(value(form, FIELDS.eventToken)).toBe('');
-      expect(value(form, FIELDS.jsProof)).not.toBe('');
+      expect(value(form, FIELDS.startedAt)).not.toBe('');
     } finally {
       settings.handleDisabledFileLoadingAsSuccess = true;
     }
@@ -364,7 +364,7 @@ describe('start token', () => {
     expect(value(form, FIELDS.startToken)).toBe('');
     await created.pending;
     expect(value(form, FIELDS.startedAt)).toBe('1700000030000');
-    expect(value(form, FIELDS.jsProof)).toBe(jsProof('1700000030000'));
+    expect(value(form, FIELDS.startedAt)).toBe('1700000030000');
     expect(value(form, FIELDS.startToken)).toBe('fetched.2');
   });
 
@@ -444,7 +444,6 @@ describe('fields for fetch()', () => {
       [FIELDS.startedAt]: '1700000000000',
       [FIELDS.submittedAt]: '1700000012000',
       [FIELDS.startToken]: 'rendered',
-      [FIELDS.jsProof]: jsProof('1700000000000'),
       [FIELDS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
       [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
       [FIELDS.pageUrl]: location.href,
@@ -461,8 +460,8 @@ describe('fields for fetch()', () => {
     const data = new FormData();
     data.append(FIELDS.startedAt, 'stale');
     expect(created.appendTo(data).getAll(FIELDS.startedAt)).toEqual([String(created.startedAt)]);
-    expect(created.appendTo(new URLSearchParams('a=1')).get(FIELDS.jsProof)).toBe(
-      jsProof(String(created.startedAt)),
+    expect(created.appendTo(new URLSearchParams('a=1')).get(FIELDS.startedAt)).toBe(
+      String(created.startedAt),
     );
     expect(created.appendTo({ comment: 'hi' })).toMatchObject({
       comment: 'hi',
