@@ -270,6 +270,9 @@ async function checkTarball(data) {
   walk(manifest.exports, 'exports');
   walk(manifest.imports, 'imports');
   walk(typeof manifest.bin === 'string' ? { [name]: manifest.bin } : manifest.bin, 'bin');
+  if (manifest.customElements && !shipped.has(manifest.customElements)) {
+    found.push(`customElements → ${manifest.customElements}: not in the tarball`);
+  }
   for (const [target, where] of targets) {
     if (!shipped.has(target.replace(/^\.\//, ''))) found.push(`${where} → ${target}: not in the tarball`);
   }

@@ -33,8 +33,7 @@ export interface CheckSubmissionsOptions {
   routes: Routes;
   eventToken: () => string;
   fields: {
-    FIELDS: Record<'eventToken' | 'startedAt' | 'submittedAt' | 'jsProof', string>;
-    jsProof(startedAt: string): string;
+    FIELDS: Record<'eventToken' | 'startToken' | 'startedAt' | 'submittedAt', string>;
   };
 }
 export function checkSubmissions(options: CheckSubmissionsOptions): Promise<string[]>;

@@ -1,5 +1,5 @@
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import { createStartTokens, type StartTokens } from '@ct-protected-form/verifier';
 import { hashSync } from '@node-rs/argon2';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -120,7 +120,6 @@ export async function widgetFields(devserver: DevServer, seconds = 10): Promise<
     [FIELDS.eventToken]: devserver.issueEventToken(),
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(submittedAt),
-    [FIELDS.jsProof]: jsProof(startedAt),
     [FIELDS.timeZone]: 'Europe/Berlin',
     [FIELDS.tzOffset]: '60',
     [FIELDS.pageUrl]: 'http://localhost/posts/tomatoes-on-a-balcony',

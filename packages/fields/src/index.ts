@@ -24,11 +24,6 @@ export const FIELDS = {
    * valid one is the verifier's evidence that JavaScript ran. → `submit_time`, `js_on`.
    */
   startToken: 'ct_start_token',
-  /**
-   * {@link jsProof} of the start time. A checksum any client can compute from a number it picks,
-   * so the verifier does not take it as evidence of anything.
-   */
-  jsProof: 'ct_js',
   /** The visitor's IANA time zone, e.g. `Europe/Berlin`. */
   timeZone: 'ct_tz',
   /** The visitor's offset from UTC in minutes, east positive (`-new Date().getTimezoneOffset()`). → `tz`. */
@@ -115,18 +110,3 @@ export const DETECTOR_SCRIPT_ID = 'ct_bot_detector-js';
 
 /** `localStorage` key where the detector keeps `{"value": "<token>", …}`. */
 export const DETECTOR_STORAGE_KEY = 'bot_detector_event_token';
-
-/**
- * A short checksum of a start time. A bot posting the bare HTML form has neither, but a bot written
- * for the site computes it as easily as this function does: it is no proof, and the verifier does
- * not read it. Evidence that JavaScript ran comes from a server-signed start token.
- */
-export function jsProof(startedAt: string): string {
-  // FNV-1a over a salted input: cheap, deterministic on both sides, no crypto needed.
-  let hash = 0x811c9dc5;
-  const input = `ct-protected-form:${startedAt}`;
-  for (let i = 0; i < input.length; i++) {
-    hash = Math.imul(hash ^ input.charCodeAt(i), 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
-}

@@ -1,4 +1,4 @@
-import { FIELD_NAMES, FIELDS, isContractField, jsProof } from '@ct-protected-form/fields';
+import { FIELD_NAMES, FIELDS, isContractField } from '@ct-protected-form/fields';
 import { describe, expect, it } from 'vitest';
 
 describe('the hidden-field contract', () => {
@@ -17,16 +17,10 @@ describe('the hidden-field contract', () => {
   });
 });
 
-describe('jsProof', () => {
-  it('is deterministic, so the server can recompute what the browser wrote', () => {
-    expect(jsProof('1764000000000')).toBe(jsProof('1764000000000'));
-  });
-
-  it('changes with the start time, so a proof cannot be reused with another start', () => {
-    expect(jsProof('1764000000000')).not.toBe(jsProof('1764000000001'));
-  });
-
-  it('is a short base-36 string', () => {
-    expect(jsProof('1764000000000')).toMatch(/^[0-9a-z]{1,7}$/);
+describe('no client-computed proof', () => {
+  it('has no ct_js field: a checksum any client can compute proves nothing, so none is sent or read', () => {
+    expect(FIELD_NAMES).not.toContain('ct_js');
+    expect(isContractField('ct_js')).toBe(false);
+    expect(Object.keys(FIELDS)).not.toContain('jsProof');
   });
 });

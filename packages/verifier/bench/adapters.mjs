@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 
 const self = fileURLToPath(import.meta.url);
 // Enough idle sockets for every worker: closing and reopening connections would be measured, not the route.
@@ -251,7 +251,6 @@ function formBody(eventToken) {
     message: 'What a lovely garden. How long did the roses take to grow?',
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(Number(startedAt) + 11_000),
-    [FIELDS.jsProof]: jsProof(startedAt),
     [FIELDS.timeZone]: 'Europe/Berlin',
     [FIELDS.tzOffset]: '60',
     [FIELDS.pageUrl]: 'https://blog.example/contact',

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@ct-protected-form/devserver';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import { buildCheckRequest } from '../dist/request.js';
 import { parseCheckResponse } from '../dist/response.js';
 import { readClientSignals, resolveStartTime } from '../dist/signals.js';
@@ -36,7 +36,6 @@ export const submission = {
     [FIELDS.eventToken]: 'a'.repeat(64),
     [FIELDS.startedAt]: String(started),
     [FIELDS.submittedAt]: String(started + 11_000),
-    [FIELDS.jsProof]: jsProof(String(started)),
     [FIELDS.timeZone]: 'Europe/Berlin',
     [FIELDS.tzOffset]: '60',
     [FIELDS.pageUrl]: 'https://blog.example/post/1',

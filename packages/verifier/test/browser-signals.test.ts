@@ -144,7 +144,7 @@ describe('cms_lang, fields_number and direct_post', () => {
   });
 
   it('counts the posted fields as PHP counts $_POST, the hidden fields left out', () => {
-    expect(countFields(new URLSearchParams('a[]=1&a[]=2&b[x]=1&c=1&c=2&ct_js=x&ct_started_at=1'))).toBe(3);
+    expect(countFields(new URLSearchParams('a[]=1&a[]=2&b[x]=1&c=1&c=2&ct_tz=x&ct_started_at=1'))).toBe(3);
     expect(countFields({ comment: 'x', author: 'y', [FIELDS.honeypot]: '' })).toBe(2);
     expect(countFields(new Map([['a', 1]]))).toBe(1);
     expect(countFields('a=1')).toBe(0);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import { createStartTokens, createVerifier, OptionsError } from '@ct-protected-form/verifier';
 import { createRedisReplayStore, ReplayStoreError } from '@ct-protected-form/verifier/redis';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -41,7 +41,6 @@ function widgetForm(token: string) {
   const startedAt = String(Date.now() - 8_000);
   return {
     [FIELDS.startedAt]: startedAt,
-    [FIELDS.jsProof]: jsProof(startedAt),
     [FIELDS.startToken]: token,
     // CleanTalk then allows on the detector token, so what the start token changes shows.
     [FIELDS.eventToken]: devserver.issueEventToken(),

@@ -1,4 +1,4 @@
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import { AGENT } from '@ct-protected-form/verifier';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
@@ -46,7 +46,6 @@ describe('buildCheckRequest', () => {
         form: {
           [FIELDS.eventToken]: 'b'.repeat(64),
           [FIELDS.startedAt]: String(START),
-          [FIELDS.jsProof]: jsProof(String(START)),
           [FIELDS.tzOffset]: '-300',
           [FIELDS.timeZone]: 'America/New_York',
           [FIELDS.pageUrl]: 'https://blog.example/post/1',
@@ -142,7 +141,8 @@ describe('buildCheckRequest', () => {
   });
 
   it('sends js_on 0 when server-issued evidence came back refused, whatever ct_js the client computed', () => {
-    const form = { [FIELDS.startedAt]: String(START), [FIELDS.jsProof]: jsProof(String(START)) };
+    // What older widgets sent: a checksum of the start time anyone can compute.
+    const form = { [FIELDS.startedAt]: String(START), ct_js: '1x9k2fa' };
     expect(build({ ip: '203.0.113.7', form }, 'check_message', true, false)).toMatchObject({ js_on: 0 });
     expect(build({ ip: '203.0.113.7', form })).not.toHaveProperty('js_on');
   });

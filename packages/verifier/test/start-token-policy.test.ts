@@ -1,5 +1,5 @@
 import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-form/devserver';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import {
   type CreateVerifierOptions,
   createMemoryReplayStore,
@@ -53,7 +53,6 @@ function submission(token: string, overrides: Partial<Submission> = {}): Submiss
     message: 'Hello there.',
     form: {
       [FIELDS.startedAt]: startedAt,
-      [FIELDS.jsProof]: jsProof(startedAt),
       [FIELDS.startToken]: token,
       // A detector token CleanTalk issued: its answer then does not hang on js_on, so the policy shows.
       [FIELDS.eventToken]: server.issueEventToken(),
@@ -197,7 +196,8 @@ describe('signed start tokens in a check', () => {
       message: 'Buy now',
       form: {
         [FIELDS.startedAt]: startedAt,
-        [FIELDS.jsProof]: jsProof(startedAt),
+        // What older widgets sent: a checksum of the start time anyone can compute.
+        ct_js: '1x9k2fa',
         [FIELDS.eventToken]: 'x'.repeat(64),
       },
     });

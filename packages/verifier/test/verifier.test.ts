@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { decodeCompressedText } from '@ct-protected-form/devserver';
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import {
   ConnectionError,
   type CreateVerifierOptions,
@@ -309,7 +309,7 @@ describe('hostile input', () => {
       headers: { 'user-agent': ['x', 'y'] } as unknown as Submission['headers'],
       form: {
         [FIELDS.startedAt]: ['1', '2'] as unknown as string,
-        [FIELDS.jsProof]: null as unknown as string,
+        ct_js: null as unknown as string,
       },
       commentType: 5 as unknown as string,
       relevance: 'oops' as unknown as Submission['relevance'],
@@ -407,9 +407,7 @@ describe('hostile input', () => {
 
   it('refuses a start time in the future instead of sending a negative submit time', async () => {
     const future = String(Date.now() + 86_400_000);
-    const verdict = await verifier().verifier.checkMessage(
-      person({ form: { [FIELDS.startedAt]: future, [FIELDS.jsProof]: jsProof(future) } }),
-    );
+    const verdict = await verifier().verifier.checkMessage(person({ form: { [FIELDS.startedAt]: future } }));
     expect(verdict.startTime).toEqual({ source: 'none', problem: 'future' });
     expect(lastBody('check_message')).not.toHaveProperty('submit_time');
   });

@@ -18,7 +18,7 @@ import { chromiumArgs, chromiumExecutable } from '../../../scripts/chromium.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
 const KB = 1024;
-const BUDGETS = { scriptTagGzip: 7.0 * KB, npmEntryGzip: 2.0 * KB, protect100Ms: 5 };
+const BUDGETS = { scriptTagGzip: 5.5 * KB, npmEntryGzip: 2.5 * KB, protect100Ms: 2 };
 /** What the fallback-signal collection may add to the script tag; its listeners' work per event. */
 const BEHAVIOUR_BUDGETS = { gzip: 0.6 * KB, listenerMs: 0.1 };
 const RUNS = 15;
@@ -214,7 +214,7 @@ async function browser() {
       const { widget, byHand, focus, submit } = await page.evaluate(protect100, RUNS + 1);
       timing[name] = {
         'time to protect': `${widget.toFixed(2)} ms`,
-        budget: `≤ 5 ms: ${budget(name, widget, BUDGETS.protect100Ms)}`,
+        budget: `≤ ${BUDGETS.protect100Ms} ms: ${budget(name, widget, BUDGETS.protect100Ms)}`,
         '9 hidden inputs per form by hand': `${byHand.toFixed(2)} ms`,
         'then per form: first focus': `${focus.toFixed(3)} ms`,
         'or first submit': `${submit.toFixed(3)} ms`,
@@ -368,7 +368,7 @@ async function protect100(runs) {
   const protectedMarkup = markup('ct-protected-form');
   const unprotected = path === '/auto' ? markup('div', 'get') : markup('x-unprotected');
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const fields = (box) => box.querySelectorAll('input[name="ct_js"]').length;
+  const fields = (box) => box.querySelectorAll('input[name="ct_started_at"]').length;
   // Protecting is listeners only, set up in microtasks after the insertion (the element's first
   // update, auto mode's MutationObserver): the timing ends once those have run.
   const microtasks = async () => {
@@ -405,7 +405,7 @@ async function protect100(runs) {
     // Untimed: every form yields the fields when serialised (its `formdata` listener is in place)
     // and carries no hidden input yet.
     check(box) {
-      if (![...box.querySelectorAll('form')].every((each) => new FormData(each).has('ct_js'))) {
+      if (![...box.querySelectorAll('form')].every((each) => new FormData(each).has('ct_started_at'))) {
         throw new Error('not all forms protected');
       }
       if (fields(box)) throw new Error('fields written at protect time');
@@ -489,7 +489,8 @@ async function layoutShift() {
   }
   await frame();
   await frame();
-  if (document.querySelectorAll('input[name="ct_js"]').length !== 3) throw new Error('fields not written');
+  if (document.querySelectorAll('input[name="ct_started_at"]').length !== 3)
+    throw new Error('fields not written');
   return { cls: loadCls, shifts, moved, usedCls: cls - loadCls, usedMoved: movedSince(beforeUse) };
 }
 

@@ -15,8 +15,8 @@ export interface AutoProtectOptions extends ProtectionOptions {
 
 /**
  * Auto mode: protects every POST form of the page that matches `selector`, including forms added
- * later, without wrapping them or changing the page's markup (beyond the hidden fields). Forms
- * inside a `<ct-protected-form>` are left to it. Events fire on `document`.
+ * later (listeners on `document` catch them; nothing watches the DOM), without wrapping them or
+ * changing the page's markup (beyond the hidden fields). Forms inside a `<ct-protected-form>` are left to it. Events fire on `document`.
  * Returns the {@link Protection}; its `disconnect()` stops auto mode.
  */
 export function autoProtect(options: AutoProtectOptions = {}): Protection {
@@ -32,19 +32,17 @@ export function autoProtect(options: AutoProtectOptions = {}): Protection {
     );
     selector = 'form';
   }
-  // Through the prototype: a control named like one of these methods shadows the form's own, and a
-  // form named "forms" or "querySelectorAll" shadows the document's.
+  // Through the prototype: a control named like one of these methods shadows the form's own.
   const { closest, getAttribute, matches } = Element.prototype;
-  const { querySelectorAll } = Document.prototype;
   const protection = createProtection(document);
-  protection.connect(options, document, () =>
-    [...(querySelectorAll.call(document, 'form') as NodeListOf<HTMLFormElement>)].filter(
-      // The attribute, not `form.method`, which an input named "method" would shadow.
-      (form) =>
-        getAttribute.call(form, 'method')?.toLowerCase() === 'post' &&
-        matches.call(form, selector) &&
-        !closest.call(form, TAG_NAME),
-    ),
+  protection.connect(
+    options,
+    document,
+    // The attribute, not `form.method`, which an input named "method" would shadow.
+    (form) =>
+      getAttribute.call(form, 'method')?.toLowerCase() === 'post' &&
+      matches.call(form, selector) &&
+      !closest.call(form, TAG_NAME),
   );
   return protection;
 }

@@ -1,9 +1,7 @@
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from './events.js';
-import { ProtectedFormElement, TAG_NAME } from './protected-form-element.js';
+import { ProtectedFormElement } from './protected-form-element.js';
 
-if (typeof customElements !== 'undefined' && !customElements.get(TAG_NAME)) {
-  customElements.define(TAG_NAME, ProtectedFormElement);
-}
+ProtectedFormElement.define();
 
 declare global {
   interface HTMLElementTagNameMap {

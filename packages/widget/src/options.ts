@@ -21,7 +21,8 @@ export interface ProtectionOptions {
   integrity?: string | null | undefined;
   /**
    * `"pending"`: load, read and store nothing third-party (no detector script, no localStorage
-   * read) until consent is granted; `"granted"`: go ahead. Any other value counts as `"pending"`.
+   * read) until consent is granted, by this option or page-wide with the `ct-consent-granted` event
+   * on `document`; `"granted"`: go ahead. Any other value counts as `"pending"`.
    * @default "granted"
    */
   consent?: string | null | undefined;

@@ -1,9 +1,24 @@
-import { ReactiveElement } from '@lit/reactive-element';
-import { useContentsDisplay } from './display.js';
-import { createProtection } from './protection.js';
+import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
+import { ProtectionController } from './protection-controller.js';
 
 /** The element's tag name. */
 export const TAG_NAME = 'ct-protected-form';
+
+/** Tags whose display rule is on the page already. */
+const styled = new Set<string>();
+
+/**
+ * Gives the tag `display: contents` through a constructed stylesheet (not subject to a CSP's
+ * `style-src`), so the wrapper adds no box. `:where()` has zero specificity: any display the author
+ * sets, in a stylesheet or inline, wins; nothing is read back from the page's styles.
+ */
+function adoptContentsDisplay(tag: string): void {
+  if (styled.has(tag) || !document.adoptedStyleSheets) return;
+  styled.add(tag);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`:where(${tag}){display:contents}`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
 
 /**
  * `<ct-protected-form>` puts CleanTalk's invisible bot protection on the forms inside it: it loads
@@ -17,6 +32,7 @@ export const TAG_NAME = 'ct-protected-form';
  * </ct-protected-form>
  * ```
  *
+ * @tagname ct-protected-form
  * @fires ct-ready - {@link ProtectedFormReadyEvent}: waiting for the detector's token has ended.
  * @fires ct-error - {@link ProtectedFormErrorEvent}: a bad attribute, the detector or the start token failed.
  */
@@ -49,14 +65,30 @@ export class ProtectedFormElement extends ReactiveElement {
   /** `start-token-url`: where to GET a fresh start token. @default undefined */
   declare startTokenUrl: string | null | undefined;
 
-  readonly #protection = createProtection(this);
+  /**
+   * Registers the element as `tag` in `registry`, unless that tag is taken already; answers the class.
+   * Does nothing where there are no custom elements (server-side rendering).
+   * @default tag "ct-protected-form", registry `customElements`
+   */
+  static define(
+    tag: string = TAG_NAME,
+    registry: CustomElementRegistry | undefined = globalThis.customElements,
+  ): typeof ProtectedFormElement {
+    // `this`, not the class name: a subclass's define() registers the subclass.
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    if (registry && !registry.get(tag)) registry.define(tag, this);
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    return this;
+  }
+
+  readonly #controller = new ProtectionController(this);
 
   /**
    * Resolves once the detector's token is available, or the detector failed, timed out, is
    * disabled or waits for consent. Never rejects; await it before sending a form with `fetch()`.
    */
   get ready(): Promise<void> {
-    return this.#protection.ready;
+    return this.#controller.protection.ready;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -65,20 +97,11 @@ export class ProtectedFormElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    useContentsDisplay(this);
-    // The first time, attributes are read by the first update, which follows in a microtask.
-    if (this.hasUpdated) this.#connect();
+    adoptContentsDisplay(this.localName);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#protection.disconnect();
-  }
-
-  protected override updated(): void {
-    if (!this.isConnected) return;
-    if (this.#protection.connected) this.#protection.configure(this);
-    else this.#connect();
+  protected override updated(changed: PropertyValues<this>): void {
+    this.#controller.hostUpdatedWith(changed);
   }
 
   /**
@@ -86,25 +109,16 @@ export class ProtectedFormElement extends ReactiveElement {
    * fallback signals also list which of its fields a person could see.
    */
   getFields(form?: HTMLFormElement): Record<string, string> {
-    return this.#protection.getFields(form);
+    return this.#controller.protection.getFields(form);
   }
 
   /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */
   appendTo<T extends FormData | URLSearchParams | Record<string, unknown>>(body: T): T {
-    return this.#protection.appendTo(body);
+    return this.#controller.protection.appendTo(body);
   }
 
   /** Starts over after a submit that stayed on the page (SPA): new start time, new start token. */
   reset(): void {
-    this.#protection.reset();
-  }
-
-  /** The visitor agreed: sets `consent="granted"`, so the detector may load. */
-  grantConsent(): void {
-    this.setAttribute('consent', 'granted');
-  }
-
-  #connect(): void {
-    this.#protection.connect(this, this, () => this.querySelectorAll('form'));
+    this.#controller.protection.reset();
   }
 }

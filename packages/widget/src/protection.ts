@@ -1,12 +1,13 @@
-import { DEFAULT_DETECTOR_SRC, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { DEFAULT_DETECTOR_SRC, FIELDS } from '@ct-protected-form/fields';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { hasPageConsent, onPageConsent } from './consent.js';
 import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
-import { type FieldSource, type FormProtector, protectForm } from './form-protector.js';
-import { fetchStartToken } from './load-start-token.js';
+import { type FieldSource, type FormsProtector, protectForms } from './form-protector.js';
+import { removeOwnFields } from './hidden-fields.js';
 import type { ProtectionOptions } from './options.js';
+import { fetchStartToken } from './start-token.js';
 
 /** How long `ready` waits for the detector's event token before it resolves without one. */
 export const READY_TIMEOUT_MS = 5000;
@@ -31,13 +32,22 @@ function listenToPage(): void {
   });
 }
 
+/** The options that changed, by property name, with their previous values: a Lit element's `changedProperties`. */
+export interface ChangedOptions {
+  has(option: keyof ProtectionOptions): boolean;
+  get(option: keyof ProtectionOptions): unknown;
+}
+
+/** Every option changed: the first configuration. */
+const ALL: ChangedOptions = { has: () => true, get: () => ALL };
+
 /** A body {@link Protection.appendTo} can add the fields to. */
 export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
 
 /**
  * The shared state of a group of protected forms (the forms inside one `<ct-protected-form>`, or the
- * page's forms in auto mode): start time, start token, consent, the detector, and a
- * {@link FormProtector} per form. Its events fire on the target given to {@link createProtection}.
+ * page's forms in auto mode): start time, start token, consent, the detector, and the capture
+ * listeners that write the forms' fields. Its events fire on the target given to {@link createProtection}.
  */
 export interface Protection extends FieldSource {
   /** Start time on the visitor's clock, ms since the epoch. Renewed by `reset()` and bfcache restores. */
@@ -54,17 +64,23 @@ export interface Protection extends FieldSource {
   /** Whether it is connected. */
   readonly connected: boolean;
   /**
-   * Applies `options` and protects the forms `findForms()` returns, now and whenever the DOM under
-   * `root` changes. Calling it again reconnects; start time and start token are kept.
+   * Applies `options` and protects the forms under `root` that `accepts` takes, those added later
+   * included. Calling it again reconnects; start time and start token are kept.
    */
-  connect(options: ProtectionOptions, root: Node, findForms: () => Iterable<HTMLFormElement>): void;
+  connect(
+    options: ProtectionOptions,
+    root: ParentNode,
+    accepts?: (form: HTMLFormElement) => boolean,
+    changed?: ChangedOptions,
+  ): void;
   /** Undoes everything `connect()` did, including the fields it added. */
   disconnect(): void;
   /**
    * Applies changed options. The detector's source counts when it first loads; consent, the
-   * honeypot and a server-rendered start token apply at once. Bad values warn and fire `ct-error`.
+   * honeypot and a server-rendered start token apply at once. A bad value warns and fires
+   * `ct-error` when its option is among the `changed` ones (all, by default): once, when it is set.
    */
-  configure(options: ProtectionOptions): void;
+  configure(options: ProtectionOptions, changed?: ChangedOptions): void;
   /** Sets the fresh fields on a `FormData`, `URLSearchParams` or plain-object body, and returns it. */
   appendTo<T extends FieldsBody>(body: T): T;
   /** Starts over after a submit that stayed on the page: new start time, new start token. */
@@ -85,20 +101,25 @@ interface Settings {
 
 /** Creates a {@link Protection} whose `ct-ready` and `ct-error` events fire on `target`. */
 export function createProtection(target: EventTarget): Protection {
-  const forms = new Map<HTMLFormElement, FormProtector>();
   let settings: Settings = { src: null, startToken: '', startTokenUrl: null };
   let abort: AbortController | undefined;
-  let observer: MutationObserver | undefined;
+  let listeners: FormsProtector | undefined;
+  /** The protected forms on the page now: read when the settings change, never watched. */
+  let forms: () => HTMLFormElement[] = () => [];
+  /** Whether the last settings asked for the honeypot: forms not used yet need it removed then. */
+  let hadHoneypot = false;
   let active: AbortSignal | undefined;
   let consented = false;
-  /** The option values last configured, by attribute name. */
-  let reported: Record<string, unknown> = {};
   let resolveReady!: () => void;
 
   /** Brings every form up to date, reading the token and the clock once for all of them. */
   const writeAll = () => {
     let fields: Record<string, string> | undefined;
-    for (const protector of forms.values()) protector.refresh(() => (fields ??= self.getFields()));
+    if (!listeners) return;
+    // Forms not used yet only change when the honeypot comes or goes.
+    const honeypot = !!settings.honeypot || hadHoneypot;
+    hadHoneypot = !!settings.honeypot;
+    for (const form of forms()) listeners.refresh(form, () => (fields ??= self.getFields()), honeypot);
   };
 
   const renewStartToken = () => {
@@ -185,43 +206,41 @@ export function createProtection(target: EventTarget): Protection {
       return !!abort;
     },
 
-    connect(options, root, findForms) {
+    connect(options, root, accepts = () => true, changed = ALL) {
       self.disconnect();
       abort = new AbortController();
-      const sync = () => {
-        const current = new Set(findForms());
-        for (const [form, protector] of forms) {
-          if (!current.has(form)) {
-            protector.disconnect();
-            forms.delete(form);
-          }
-        }
-        for (const form of current) if (!forms.has(form)) forms.set(form, protectForm(form, self));
-      };
-      self.configure(options);
+      // Through the prototype: a form named "querySelectorAll" shadows the document's.
+      const { querySelectorAll } =
+        root.nodeType === Node.DOCUMENT_NODE ? Document.prototype : Element.prototype;
+      forms = () => [...(querySelectorAll.call(root, 'form') as NodeListOf<HTMLFormElement>)].filter(accepts);
+      listeners = protectForms(root, accepts, self, abort.signal);
+      hadHoneypot = false;
+      // Forms the parser has yet to reach get their honeypot once it has; forms added by script
+      // later get it at their first use.
+      if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', writeAll, { once: true, signal: abort.signal });
+      }
+      self.configure(options, changed);
       if (!self.startToken) renewStartToken();
       listenToPage();
       live.add(self);
-      observer = new MutationObserver(sync);
-      observer.observe(root, { childList: true, subtree: true });
-      sync();
     },
 
     disconnect() {
       abort?.abort();
-      observer?.disconnect();
       live.delete(self);
-      abort = self.pending = undefined;
-      for (const protector of forms.values()) protector.disconnect();
-      forms.clear();
+      abort = self.pending = listeners = undefined;
+      for (const form of forms()) removeOwnFields(form);
+      forms = () => [];
     },
 
-    configure(options) {
-      // Each bad value is reported once, when it is set: not again when another option changes.
-      const invalid = (name: string, value: unknown) =>
-        value !== reported[name] &&
+    configure(options, changed = ALL) {
+      // A bad value is reported once, when it is set: not again when another option changes.
+      const invalid = (option: keyof ProtectionOptions, name: string, value: unknown) =>
+        changed.has(option) &&
+        changed.get(option) !== value &&
         reportError(target, 'CT_INVALID_OPTION', `ct-protected-form: ignored invalid ${name}="${value}"`);
-      const httpUrl = (name: string, value: string | null | undefined) => {
+      const httpUrl = (option: keyof ProtectionOptions, name: string, value: string | null | undefined) => {
         if (value == null) return null;
         try {
           // A blank URL would resolve to the page itself.
@@ -230,27 +249,27 @@ export function createProtection(target: EventTarget): Protection {
         } catch {
           // Reported below.
         }
-        return invalid(name, value) || null;
+        return invalid(option, name, value) || null;
       };
       const { consent, detectorSrc, startTokenUrl, behaviour } = options;
       const startToken = options.startToken ?? '';
       if (behaviour != null && behaviour !== 'fallback' && behaviour !== 'always' && behaviour !== 'off') {
-        invalid('behaviour', behaviour);
+        invalid('behaviour', 'behaviour', behaviour);
       }
-      if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', consent);
+      if (consent != null && consent !== 'granted' && consent !== 'pending')
+        invalid('consent', 'consent', consent);
       if (consent == null || consent === 'granted' || hasPageConsent()) consented = true;
       if (startToken !== settings.startToken) self.startToken = startToken;
-      const src = httpUrl('detector-src', detectorSrc ?? DEFAULT_DETECTOR_SRC);
+      const src = httpUrl('detectorSrc', 'detector-src', detectorSrc ?? DEFAULT_DETECTOR_SRC);
       settings = {
         src: options.noDetector ? null : src,
         nonce: options.nonce,
         integrity: options.integrity,
         honeypot: options.honeypot,
         startToken,
-        startTokenUrl: httpUrl('start-token-url', startTokenUrl),
+        startTokenUrl: httpUrl('startTokenUrl', 'start-token-url', startTokenUrl),
         behaviour,
       };
-      reported = { consent, behaviour, 'detector-src': detectorSrc, 'start-token-url': startTokenUrl };
       activate();
       writeAll();
     },
@@ -264,7 +283,6 @@ export function createProtection(target: EventTarget): Protection {
         [FIELDS.startedAt]: startedAt,
         [FIELDS.submittedAt]: String(Date.now()),
         [FIELDS.startToken]: self.startToken,
-        [FIELDS.jsProof]: jsProof(startedAt),
         [FIELDS.timeZone]: timeZone,
         [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
         [FIELDS.pageUrl]: location.href,

@@ -10,7 +10,6 @@ import './define.js';
 import { autoProtect } from './auto.js';
 
 export { autoProtect } from './auto.js';
-export { grantConsent } from './consent.js';
 export { ProtectedFormElement } from './protected-form-element.js';
 
 const script = (document.currentScript ??

@@ -136,7 +136,7 @@ describe('in a protection', () => {
   function connect(options: ProtectionOptions = {}) {
     const made = protection.createProtection(new EventTarget());
     created.push(made);
-    made.connect({ noDetector: true, ...options }, document.body, () => document.querySelectorAll('form'));
+    made.connect({ noDetector: true, ...options }, document.body);
     return made;
   }
   const sent = (form: HTMLFormElement) => serialise(form).get(FIELDS.behaviour);
@@ -168,10 +168,11 @@ describe('in a protection', () => {
     const form = mount('<form><input name="author"></form>');
     const made = protection.createProtection(target);
     created.push(made);
-    made.connect({ noDetector: true, behaviour: 'sometimes' }, document.body, () =>
-      document.querySelectorAll('form'),
+    made.connect({ noDetector: true, behaviour: 'sometimes' }, document.body);
+    made.configure(
+      { noDetector: true, behaviour: 'sometimes', honeypot: true },
+      new Map([['honeypot', false]]),
     );
-    made.configure({ noDetector: true, behaviour: 'sometimes', honeypot: true });
     expect(errors).toEqual(['CT_INVALID_OPTION']);
     expect(JSON.parse(String(sent(form)))).toMatchObject({ v: ['author'] });
   });

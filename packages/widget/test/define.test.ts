@@ -22,3 +22,20 @@ test('does nothing where there are no custom elements (server-side rendering)', 
   vi.stubGlobal('customElements', undefined);
   await expect(import('../src/define.js')).resolves.toBeDefined();
 });
+
+test('define(tag, registry) registers the class under another tag, in another registry', async () => {
+  const { ProtectedFormElement } = await import('../src/protected-form-element.js');
+  const registry = { get: vi.fn(() => undefined), define: vi.fn() } as unknown as CustomElementRegistry;
+  expect(ProtectedFormElement.define('my-protected-form', registry)).toBe(ProtectedFormElement);
+  expect(registry.define).toHaveBeenCalledWith('my-protected-form', ProtectedFormElement);
+});
+
+test('define() leaves a tag already taken in the registry alone', async () => {
+  const { ProtectedFormElement } = await import('../src/protected-form-element.js');
+  const registry = {
+    get: vi.fn(() => class extends HTMLElement {}),
+    define: vi.fn(),
+  } as unknown as CustomElementRegistry;
+  ProtectedFormElement.define('taken-form', registry);
+  expect(registry.define).not.toHaveBeenCalled();
+});

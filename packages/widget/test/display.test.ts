@@ -1,49 +1,34 @@
 import { expect, test, vi } from 'vitest';
-import { useContentsDisplay } from '../src/display.js';
-import { frame } from './helpers.js';
+import '../src/define.js';
 
-/** happy-dom computes no display for custom elements: answer what a browser would. */
-function computedDisplay(byElement: Map<Element, string>) {
-  return vi
-    .spyOn(window, 'getComputedStyle')
-    .mockImplementation(
-      (element) => ({ display: byElement.get(element) ?? 'inline' }) as CSSStyleDeclaration,
-    );
-}
+/** The rules the page's constructed stylesheets hold. */
+const adoptedRules = () =>
+  document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText));
 
-test('gives an element the browser shows inline an inline display: contents', async () => {
-  const element = document.body.appendChild(document.createElement('ct-protected-form'));
-  computedDisplay(new Map());
-  useContentsDisplay(element);
-  await frame();
-  expect(element.style.display).toBe('contents');
+test('gives the element display: contents through a zero-specificity rule, once per tag', async () => {
+  document.body.innerHTML = '<ct-protected-form no-detector></ct-protected-form>';
+  document.body.append(document.createElement('ct-protected-form'));
+  const rules = adoptedRules().filter((rule) => rule.includes('ct-protected-form'));
+  expect(rules).toHaveLength(1);
+  expect(rules[0]?.replace(/\s/g, '')).toBe(':where(ct-protected-form){display:contents;}');
 });
 
-test('keeps a display the author set, in a stylesheet or inline', async () => {
-  const styled = document.body.appendChild(document.createElement('ct-protected-form'));
-  const inline = document.body.appendChild(document.createElement('ct-protected-form'));
-  inline.style.display = 'inline';
-  computedDisplay(new Map([[styled, 'block']]));
-  useContentsDisplay(styled);
-  useContentsDisplay(inline);
-  await frame();
-  expect(styled.style.display).toBe('');
-  expect(inline.style.display).toBe('inline');
+test('keeps a display the author set, in a stylesheet or inline', () => {
+  document.body.innerHTML =
+    '<style>ct-protected-form.flex{display:flex}</style><ct-protected-form class="flex" no-detector></ct-protected-form><ct-protected-form style="display:inline" no-detector></ct-protected-form>';
+  const [styled, inline] = document.querySelectorAll('ct-protected-form') as NodeListOf<HTMLElement>;
+  expect(styled?.style.display).toBe('');
+  expect(inline?.style.display).toBe('inline');
 });
 
-test('reads the styles of all elements connected before the next frame, then writes them', async () => {
+test('reads no style of the page to decide: nothing is computed when forms are protected', async () => {
+  const read = vi.spyOn(window, 'getComputedStyle');
   const elements = [1, 2, 3].map(() =>
     document.body.appendChild(document.createElement('ct-protected-form')),
   );
-  const order: string[] = [];
-  vi.spyOn(window, 'getComputedStyle').mockImplementation((element) => {
-    order.push(`read:${(element as HTMLElement).style.display || 'unset'}`);
-    return { display: 'inline' } as CSSStyleDeclaration;
-  });
-  for (const element of elements) useContentsDisplay(element);
-  await Promise.resolve();
-  expect(order).toEqual([]);
-  await frame();
-  expect(order).toEqual(['read:unset', 'read:unset', 'read:unset']);
-  expect(elements.every((element) => element.style.display === 'contents')).toBe(true);
+  await Promise.all(elements.map((element) => element.updateComplete));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  expect(read).not.toHaveBeenCalled();
+  expect(elements.every((element) => element.style.display === '')).toBe(true);
+  expect(adoptedRules().filter((rule) => rule.includes('ct-protected-form'))).toHaveLength(1);
 });

@@ -1,6 +1,7 @@
 import { FIELDS } from '@ct-protected-form/fields';
-import { expect, test, vi } from 'vitest';
-import { type FieldSource, protectForm, SUBMIT_HOLD_MS } from '../src/form-protector.js';
+import { afterEach, expect, test, vi } from 'vitest';
+import { type FieldSource, protectForms, SUBMIT_HOLD_MS } from '../src/form-protector.js';
+import { removeOwnFields } from '../src/hidden-fields.js';
 import { mount, serialise, token, use, value, values } from './helpers.js';
 import { clobber } from './hostile.js';
 
@@ -8,12 +9,36 @@ const fields = (overrides: Record<string, string> = {}): Record<string, string> 
   [FIELDS.eventToken]: token(),
   [FIELDS.startedAt]: '1700000000000',
   [FIELDS.submittedAt]: String(Date.now()),
-  [FIELDS.jsProof]: 'proof',
+  [FIELDS.referrer]: 'proof',
   ...overrides,
 });
 
 function source(overrides: Partial<FieldSource> = {}): FieldSource {
   return { getFields: () => fields(), honeypot: false, pending: undefined, ...overrides };
+}
+
+const connected: AbortController[] = [];
+afterEach(() => {
+  for (const abort of connected.splice(0)) abort.abort();
+});
+
+/**
+ * Protects `form` alone, with the page's listeners on `document`, as a protection connects: the
+ * honeypot, when asked for, at once. `disconnect()` is the protection's: listeners off, fields gone.
+ */
+function protectForm(form: HTMLFormElement, from: FieldSource) {
+  const abort = new AbortController();
+  connected.push(abort);
+  const protector = protectForms(document, (candidate) => candidate === form, from, abort.signal);
+  if (from.honeypot) protector.refresh(form);
+  return {
+    write: (values?: Record<string, string>) => protector.write(form, values),
+    refresh: () => protector.refresh(form),
+    disconnect() {
+      abort.abort();
+      removeOwnFields(form);
+    },
+  };
 }
 
 const COMMENT_FORM =
@@ -117,7 +142,7 @@ test('writes the fields into a form submitted without any interaction before', (
   form.requestSubmit();
   expect(seen[0]?.fields.getAll(FIELDS.eventToken)).toEqual([token()]);
   expect(seen[0]?.fields.getAll(FIELDS.startedAt)).toEqual(['1700000000000']);
-  expect(value(form, FIELDS.jsProof)).toBe('proof');
+  expect(value(form, FIELDS.referrer)).toBe('proof');
 });
 
 test('adds the honeypot at once when the source asks for it, for a bot to find in the markup', () => {

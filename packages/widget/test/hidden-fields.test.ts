@@ -19,9 +19,9 @@ function detectorInput(form: HTMLFormElement, value: string) {
 describe('writeFields', () => {
   test('appends missing fields as hidden inputs, then updates them instead of adding more', () => {
     const form = mount('<form><input name="comment"></form>');
-    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.jsProof]: 'a' }, false);
-    writeFields(form, { [FIELDS.startedAt]: '2', [FIELDS.jsProof]: 'b' }, false);
-    expect(names(form)).toEqual(['comment', FIELDS.startedAt, FIELDS.jsProof]);
+    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.referrer]: 'a' }, false);
+    writeFields(form, { [FIELDS.startedAt]: '2', [FIELDS.referrer]: 'b' }, false);
+    expect(names(form)).toEqual(['comment', FIELDS.startedAt, FIELDS.referrer]);
     expect(value(form, FIELDS.startedAt)).toBe('2');
     const input = form.elements.namedItem(FIELDS.startedAt) as HTMLInputElement;
     expect(input.type).toBe('hidden');
@@ -31,7 +31,7 @@ describe('writeFields', () => {
   test('adds all missing inputs in one DOM mutation', () => {
     const form = mount('<form></form>');
     const append = vi.spyOn(Element.prototype, 'append');
-    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.jsProof]: 'a', [FIELDS.pageUrl]: 'u' }, true);
+    writeFields(form, { [FIELDS.startedAt]: '1', [FIELDS.referrer]: 'a', [FIELDS.pageUrl]: 'u' }, true);
     expect(append.mock.contexts.filter((target) => target === form)).toHaveLength(1);
     expect(form.elements.length).toBe(4);
   });
@@ -98,10 +98,10 @@ test('a control named "elements", which shadows form.elements in browsers, is no
   expect(form.innerHTML).toBe('<input name="elements" value="e">');
 });
 
-test('an <input type="file" name="ct_js"> is left alone and ours goes beside it, instead of throwing', () => {
-  const form = mount(`<form><input type="file" name="${FIELDS.jsProof}"></form>`);
-  writeFields(form, { [FIELDS.jsProof]: 'proof' }, false);
-  expect(values(form, FIELDS.jsProof)).toEqual(['', 'proof']);
+test('an <input type="file" name="ct_referrer"> is left alone and ours goes beside it, instead of throwing', () => {
+  const form = mount(`<form><input type="file" name="${FIELDS.referrer}"></form>`);
+  writeFields(form, { [FIELDS.referrer]: 'proof' }, false);
+  expect(values(form, FIELDS.referrer)).toEqual(['', 'proof']);
   expect((form.elements[1] as HTMLInputElement).type).toBe('hidden');
 });
 

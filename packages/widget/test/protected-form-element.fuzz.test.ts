@@ -8,8 +8,6 @@ import type { ProtectedFormElement } from '../src/protected-form-element.js';
 import { flush, record, serialise, use } from './helpers.js';
 import { browserFormDataSet, clobber, controlSpec, createControl, hostileString, runs } from './hostile.js';
 
-// Loaded once up front, so that a start token fetched on demand arrives within a few ticks.
-beforeAll(() => import('../src/start-token.js'));
 beforeAll(() => browserFormDataSet());
 
 const ATTRIBUTES = [

@@ -29,21 +29,23 @@ test('protects every form inside it, with no shadow root and nothing rendered', 
   expect(element.renderRoot).toBe(element);
   expect([...element.children].map((child) => child.tagName)).toEqual(['FORM', 'DIV']);
   for (const form of formsOf(element)) {
-    expect(values(form, FIELDS.jsProof)).toHaveLength(0);
-    expect(serialise(form).getAll(FIELDS.jsProof)).toHaveLength(1);
-    expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
+    expect(values(form, FIELDS.startedAt)).toHaveLength(0);
+    expect(serialise(form).getAll(FIELDS.startedAt)).toHaveLength(1);
+    expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
   }
 });
 
-test('protects forms added later and lets go of forms that leave', async () => {
+test('protects forms added later, with nothing watching the DOM, and stops writing forms that leave', async () => {
+  const observe = vi.spyOn(MutationObserver.prototype, 'observe');
   const element = await render('<ct-protected-form no-detector></ct-protected-form>');
   const form = element.appendChild(document.createElement('form'));
-  await flush();
   expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
+  expect(observe).not.toHaveBeenCalled();
   document.body.append(form);
   await flush();
-  expect(values(form, FIELDS.startedAt)).toHaveLength(0);
-  expect(serialise(use(form)).has(FIELDS.startedAt)).toBe(false);
+  // Its fields were written while it was inside; once out, it gets no fresh ones: no submit time.
+  expect(values(form, FIELDS.submittedAt)).toHaveLength(0);
+  expect(serialise(use(form)).has(FIELDS.submittedAt)).toBe(false);
 });
 
 test('survives being moved: one set of fields, the same start time', async () => {
@@ -95,7 +97,7 @@ test('loads the detector once for all elements of the page', async () => {
   ]);
 });
 
-test('consent="pending" loads nothing until grantConsent(), which sets consent="granted"', async () => {
+test('consent="pending" loads nothing until the page-wide consent event, and keeps the attribute', async () => {
   localStorage.setItem(DETECTOR_STORAGE_KEY, JSON.stringify({ value: token() }));
   const element = await render(
     '<ct-protected-form consent="pending" detector-src="/pending.js"><form></form></ct-protected-form>',
@@ -105,9 +107,9 @@ test('consent="pending" loads nothing until grantConsent(), which sets consent="
   expect(document.querySelectorAll('script')).toHaveLength(0);
   expect(value(form, FIELDS.eventToken)).toBe('');
   const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
-  element.grantConsent();
+  document.dispatchEvent(new Event('ct-consent-granted'));
   await element.updateComplete;
-  expect(element.getAttribute('consent')).toBe('granted');
+  expect(element.getAttribute('consent')).toBe('pending');
   expect(document.querySelectorAll('script')).toHaveLength(1);
   expect(value(form, FIELDS.eventToken)).toBe(token());
   expect(ready.map((event) => event.target)).toEqual([element]);
@@ -121,7 +123,7 @@ test('a malformed attribute warns and fires a bubbling ct-error, and the form is
   );
   expect(errors.map((event) => [event.code, event.target])).toEqual([['CT_INVALID_OPTION', element]]);
   expect(warn).toHaveBeenCalledOnce();
-  expect(values(use(formsOf(element)[0] as HTMLFormElement), FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(formsOf(element)[0] as HTMLFormElement), FIELDS.startedAt)).toHaveLength(1);
 });
 
 test('ready resolves, and getFields, appendTo and reset work for fetch() submits', async () => {
@@ -143,5 +145,5 @@ test('works when the script runs after the markup: elements upgraded in place', 
   expect(form.elements.length).toBe(0);
   customElements.define(tag, class extends ProtectedFormElement {});
   await flush();
-  expect(values(use(form), FIELDS.jsProof)).toHaveLength(1);
+  expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
 });

@@ -50,7 +50,9 @@ test('appendTo sets each contract field once on any body, leaves its other keys 
           if (name === FIELDS.honeypot) expect(found).toEqual(before.filter(([entry]) => entry === name));
           else expect(found.map(([, value]) => typeof value)).toEqual(['string']);
         }
-        expect(String(after.find(([entry]) => entry === FIELDS.jsProof)?.[1])).toBe(fields[FIELDS.jsProof]);
+        expect(String(after.find(([entry]) => entry === FIELDS.startedAt)?.[1])).toBe(
+          fields[FIELDS.startedAt],
+        );
         const others = (list: Array<[string, unknown]>) =>
           list.filter(([entry]) => !isContractField(entry) || entry === FIELDS.honeypot);
         expect(others(after)).toEqual(others(before));

@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
 import type { ProtectionOptions } from '../src/options.js';
@@ -29,7 +29,7 @@ function connect(options: ProtectionOptions = {}, target: EventTarget = new Even
   created.push(made);
   const ready = record<ProtectedFormReadyEvent>(target, 'ct-ready');
   const errors = record<ProtectedFormErrorEvent>(target, 'ct-error');
-  made.connect(options, root(), allForms);
+  made.connect(options, root());
   return { protection: made, ready, errors };
 }
 
@@ -78,13 +78,13 @@ describe('forms', () => {
     expect([...form.elements].map((element) => (element as HTMLInputElement).name)).toEqual(['email']);
   });
 
-  test('writes the start time, its JS proof, time zone and offset, page URL and referrer', () => {
+  test('writes the start time, time zone and offset, page URL and referrer, and no client-computed checksum', () => {
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     const form = mount('<form></form>');
     connect({ noDetector: true });
     use(form);
     expect(value(form, FIELDS.startedAt)).toBe('1700000000000');
-    expect(value(form, FIELDS.jsProof)).toBe(jsProof('1700000000000'));
+    expect(values(form, 'ct_js')).toEqual([]);
     expect(value(form, FIELDS.timeZone)).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(value(form, FIELDS.tzOffset)).toBe(String(-new Date().getTimezoneOffset()));
     expect(value(form, FIELDS.pageUrl)).toBe(location.href);
@@ -101,7 +101,7 @@ describe('forms', () => {
     created.disconnect();
     expect(values(form, FIELDS.startedAt)).toEqual([]);
     vi.setSystemTime(1_700_000_060_000);
-    created.connect({ noDetector: true }, root(), allForms);
+    created.connect({ noDetector: true }, root());
     use(form);
     expect(values(form, FIELDS.startedAt)).toEqual(['1700000000000']);
   });
@@ -111,6 +111,17 @@ describe('forms', () => {
     connect({ noDetector: true }).protection.disconnect();
     const form = mount('<form></form>');
     await flush();
+    expect(values(form, FIELDS.startedAt)).toEqual([]);
+  });
+
+  test('adds the honeypot to forms the parser reaches after connecting, once it has parsed the page', () => {
+    vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    mount('');
+    connect({ noDetector: true, honeypot: true });
+    const form = mount('<form></form>');
+    expect(values(form, FIELDS.honeypot)).toEqual([]);
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(values(form, FIELDS.honeypot)).toEqual(['']);
     expect(values(form, FIELDS.startedAt)).toEqual([]);
   });
 
@@ -190,7 +201,7 @@ describe('detector', () => {
       expect(errors[0]?.message).toContain('http://127.0.0.1:9/blocked.js');
       expect(ready.map((event) => event.hasToken)).toEqual([false]);
       expect(value(form, FIELDS.eventToken)).toBe('');
-      expect(value(form, FIELDS.jsProof)).not.toBe('');
+      expect(value(form, FIELDS.startedAt)).not.toBe('');
     } finally {
       settings.handleDisabledFileLoadingAsSuccess = true;
     }
@@ -225,7 +236,7 @@ test('a bad detector-src (javascript:alert(1)) is reported with no-detector too,
   mount('<form></form>');
   const { protection: created, errors } = connect({ noDetector: true, detectorSrc: 'javascript:alert(1)' });
   expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
-  created.configure({ detectorSrc: 'javascript:alert(1)' });
+  created.configure({ detectorSrc: 'javascript:alert(1)' }, new Map([['noDetector', true]]));
   expect(errors).toHaveLength(1);
   expect(warn).toHaveBeenCalledOnce();
   expect(scripts()).toHaveLength(0);
@@ -264,10 +275,10 @@ describe('consent', () => {
     expect(scripts()).toHaveLength(1);
   });
 
-  test('page-wide consent reaches a pending protection, by call or by event', () => {
+  test('page-wide consent reaches a pending protection', () => {
     mount('<form></form>');
     connect({ consent: 'pending' });
-    consent.grantConsent();
+    document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     expect(scripts()).toHaveLength(1);
   });
 
@@ -275,7 +286,7 @@ describe('consent', () => {
     document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     mount('<form></form>');
     connect({ consent: 'pending' }).protection.disconnect();
-    consent.grantConsent();
+    document.dispatchEvent(new Event(consent.CONSENT_EVENT));
     mount('<form></form>');
     connect({ consent: 'pending' });
     expect(scripts()).toHaveLength(1);
@@ -285,11 +296,11 @@ describe('consent', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     mount('<form></form>');
     const { protection: created, errors } = connect({ consent: 'yes', noDetector: true });
-    created.configure({ consent: 'yes', noDetector: true, honeypot: true });
-    created.configure({ consent: 'yes', noDetector: true, startToken: 't' });
+    created.configure({ consent: 'yes', noDetector: true, honeypot: true }, new Map([['honeypot', false]]));
+    created.configure({ consent: 'yes', noDetector: true, startToken: 't' }, new Map([['startToken', '']]));
     expect(errors.map((event) => event.code)).toEqual(['CT_INVALID_OPTION']);
     expect(warn).toHaveBeenCalledOnce();
-    created.configure({ consent: 'no', noDetector: true });
+    created.configure({ consent: 'no', noDetector: true }, new Map([['consent', 'yes']]));
     expect(errors).toHaveLength(2);
   });
 
@@ -353,7 +364,7 @@ describe('start token', () => {
     expect(value(form, FIELDS.startToken)).toBe('');
     await created.pending;
     expect(value(form, FIELDS.startedAt)).toBe('1700000030000');
-    expect(value(form, FIELDS.jsProof)).toBe(jsProof('1700000030000'));
+    expect(value(form, FIELDS.startedAt)).toBe('1700000030000');
     expect(value(form, FIELDS.startToken)).toBe('fetched.2');
   });
 
@@ -433,7 +444,6 @@ describe('fields for fetch()', () => {
       [FIELDS.startedAt]: '1700000000000',
       [FIELDS.submittedAt]: '1700000012000',
       [FIELDS.startToken]: 'rendered',
-      [FIELDS.jsProof]: jsProof('1700000000000'),
       [FIELDS.timeZone]: Intl.DateTimeFormat().resolvedOptions().timeZone,
       [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
       [FIELDS.pageUrl]: location.href,
@@ -450,8 +460,8 @@ describe('fields for fetch()', () => {
     const data = new FormData();
     data.append(FIELDS.startedAt, 'stale');
     expect(created.appendTo(data).getAll(FIELDS.startedAt)).toEqual([String(created.startedAt)]);
-    expect(created.appendTo(new URLSearchParams('a=1')).get(FIELDS.jsProof)).toBe(
-      jsProof(String(created.startedAt)),
+    expect(created.appendTo(new URLSearchParams('a=1')).get(FIELDS.startedAt)).toBe(
+      String(created.startedAt),
     );
     expect(created.appendTo({ comment: 'hi' })).toMatchObject({
       comment: 'hi',

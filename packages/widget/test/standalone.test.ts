@@ -40,11 +40,11 @@ test('data-auto="<selector>" narrows the forms', async () => {
   expect([...document.forms].map((form) => serialise(form).has(FIELDS.startedAt))).toEqual([true, false]);
 });
 
-test('data-consent="pending" and data-detector-src wait for CTProtectedForm.grantConsent()', async () => {
+test('data-consent="pending" and data-detector-src wait for the page-wide consent event', async () => {
   document.body.innerHTML = '<form method="post"></form>';
-  const { grantConsent } = await run('data-auto data-consent="pending" data-detector-src="/stand-in.js"');
+  await run('data-auto data-consent="pending" data-detector-src="/stand-in.js"');
   expect(document.querySelectorAll('script')).toHaveLength(1);
-  grantConsent();
+  document.dispatchEvent(new Event('ct-consent-granted'));
   const scripts = [...document.querySelectorAll('script')];
   expect(scripts.map((script) => script.getAttribute('src'))).toEqual([
     'https://cdn.example/ct-protected-form.min.js',

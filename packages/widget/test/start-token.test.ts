@@ -33,3 +33,11 @@ test('rejects on an answer that is not JSON', async () => {
   answer(200, '<html>');
   await expect(fetchStartToken('/ct/start-token')).rejects.toThrow();
 });
+
+test('hands the signal to fetch, and rejects on an HTTP error with a message naming the start token', async () => {
+  const fetch = answer(500, '{}');
+  const signal = new AbortController().signal;
+  await expect(fetchStartToken('/ct/start-token', signal)).rejects.toThrow(/start token/);
+  expect(fetch).toHaveBeenCalledWith('/ct/start-token', expect.objectContaining({ signal }));
+  expect(fetch).toHaveBeenCalledTimes(1);
+});

@@ -1,4 +1,4 @@
-import { FIELD_NAMES, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELD_NAMES, FIELDS } from '@ct-protected-form/fields';
 import fc from 'fast-check';
 
 /** How many runs a property gets; `FUZZ_RUNS=1000` for a longer hunt. */
@@ -103,7 +103,6 @@ export const hiddenFields: fc.Arbitrary<Record<string, unknown>> = fc
     {
       [FIELDS.startedAt]: timestampText,
       [FIELDS.submittedAt]: timestampText,
-      [FIELDS.jsProof]: fc.oneof(hostileString, fc.constant('derive')),
       [FIELDS.eventToken]: fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{64}$/)),
       [FIELDS.startToken]: fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{76}$/)),
       [FIELDS.timeZone]: fc.oneof(hostileString, fc.constantFrom('Europe/Berlin', 'UTC')),
@@ -121,12 +120,7 @@ export const hiddenFields: fc.Arbitrary<Record<string, unknown>> = fc
         maxKeys: 3,
       })
       .map((wild) => {
-        const form: Record<string, unknown> = { ...fields, ...wild };
-        const startedAt = form[FIELDS.startedAt];
-        if (form[FIELDS.jsProof] === 'derive' && typeof startedAt === 'string') {
-          form[FIELDS.jsProof] = jsProof(startedAt);
-        }
-        return form;
+        return { ...fields, ...wild };
       }),
   );
 

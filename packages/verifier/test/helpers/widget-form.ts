@@ -1,4 +1,4 @@
-import { FIELDS, jsProof } from '@ct-protected-form/fields';
+import { FIELDS } from '@ct-protected-form/fields';
 import type { StartTokenVerifier } from '@ct-protected-form/verifier';
 
 /**
@@ -24,7 +24,6 @@ export function widgetFields(secondsAgo = 12, extra: Record<string, string> = {}
     [FIELDS.startToken]: `stub:${secondsAgo}`,
     [FIELDS.startedAt]: startedAt,
     [FIELDS.submittedAt]: String(Number(startedAt) + secondsAgo * 1000),
-    [FIELDS.jsProof]: jsProof(startedAt),
     [FIELDS.timeZone]: 'Europe/Berlin',
     [FIELDS.tzOffset]: '60',
     [FIELDS.pageUrl]: 'https://blog.example/contact',

@@ -1,5 +1,5 @@
 // <ct-protected-form> from the npm build (dist/define.js), in a real browser, against real submissions.
-import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
+import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
 import '../../dist/define.js';
 import {
   all,
@@ -50,7 +50,7 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(token, JSON.parse(localStorage.getItem(DETECTOR_STORAGE_KEY)).value, 'token');
     const startedAt = one(fields, FIELDS.startedAt);
     ok(/^\d{13}$/.test(startedAt) && Number(startedAt) <= Date.now(), `start time ${startedAt}`);
-    equal(one(fields, FIELDS.jsProof), jsProof(startedAt), 'JS proof');
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
     ok(Number(one(fields, FIELDS.submittedAt)) >= Number(startedAt), 'submit time');
     equal(one(fields, FIELDS.timeZone), Intl.DateTimeFormat().resolvedOptions().timeZone);
     equal(one(fields, FIELDS.tzOffset), String(-new Date().getTimezoneOffset()));
@@ -60,13 +60,13 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(all(fields, FIELDS.honeypot), []);
   });
 
-  it('controls named like members of the form ("elements", "addEventListener"…) or a file input named ct_js break nothing', async () => {
+  it('controls named like members of the form ("elements", "addEventListener"…) or a file input named ct_referrer break nothing', async () => {
     const { received } = sink();
     const element = await render(
       'no-detector start-token-url="/ct/start-token?delay=300"',
       `<form method="post" action="/echo" target="sink" enctype="multipart/form-data">
         <input name="elements" value="e"><input name="append" value="a"><input name="addEventListener" value="l">
-        <input name="r" id="requestSubmit" value="r"><input type="file" name="${FIELDS.jsProof}">
+        <input name="r" id="requestSubmit" value="r"><input type="file" name="${FIELDS.referrer}">
         <button name="go" value="1">Send</button></form>`,
     );
     const form = element.querySelector('form');
@@ -79,7 +79,7 @@ describe('<ct-protected-form> (npm build)', () => {
       ['elements', 'append', 'addEventListener', 'r', 'go'].map((name) => one(fields, name)),
       ['e', 'a', 'l', 'r', '1'],
     );
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
     ok(one(fields, FIELDS.startToken).startsWith('start-'), 'the start token');
     element.remove();
     equal(form.querySelectorAll('input[type="hidden"]').length, 0, 'disconnecting removes our inputs');
@@ -94,8 +94,8 @@ describe('<ct-protected-form> (npm build)', () => {
       ['comment', 'action'],
     );
     use(form);
-    equal(form.querySelectorAll(`input[name="${FIELDS.jsProof}"]`).length, 1);
-    equal(form.elements[FIELDS.jsProof].value, jsProof(form.elements[FIELDS.startedAt].value));
+    equal(form.querySelectorAll(`input[name="${FIELDS.startedAt}"]`).length, 1);
+    equal(form.querySelectorAll('input[name="ct_js"]').length, 0, 'no client-computed checksum');
     equal(form.elements[FIELDS.submittedAt], undefined, 'no submit time before the submit');
   });
 
@@ -110,7 +110,7 @@ describe('<ct-protected-form> (npm build)', () => {
     });
     form.querySelector('button').click();
     const fields = await received();
-    for (const name of [FIELDS.jsProof, FIELDS.startedAt, FIELDS.submittedAt, FIELDS.eventToken]) {
+    for (const name of [FIELDS.timeZone, FIELDS.startedAt, FIELDS.submittedAt, FIELDS.eventToken]) {
       ok(serialisedByPage.includes(name), `${name} in form.elements at submit`);
       equal(all(fields, name).length, 1, name);
     }
@@ -123,7 +123,7 @@ describe('<ct-protected-form> (npm build)', () => {
     form.submit();
     const fields = await received();
     equal(one(fields, FIELDS.startToken), 'rendered.1');
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
     ok(Number(one(fields, FIELDS.submittedAt)) >= Number(one(fields, FIELDS.startedAt)), 'submit time');
     equal(one(fields, 'comment'), 'Hello');
   });
@@ -218,7 +218,7 @@ describe('<ct-protected-form> (npm build)', () => {
     element.querySelector('button').click();
     const fields = await received();
     equal(one(fields, FIELDS.eventToken), '');
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
   it('with consent pending, loads and reads nothing third-party until consent is granted', async () => {
@@ -239,7 +239,7 @@ describe('<ct-protected-form> (npm build)', () => {
       equal(await loadsOf(src), 0, 'detector loads before consent');
       equal(reads, 0, 'storage reads before consent');
 
-      element.grantConsent();
+      document.dispatchEvent(new Event('ct-consent-granted'));
       await until(async () => (await loadsOf(src)) === 1, 'the detector to load');
       await until(() => element.querySelector('form').elements[FIELDS.eventToken]?.value, 'a token');
     } finally {
@@ -331,7 +331,7 @@ describe('<ct-protected-form> (npm build)', () => {
     const fields = await received();
     const names = fields.map(([name]) => name);
     equal(names.length, new Set(names).size, `duplicates in ${names}`);
-    ok(names.includes(FIELDS.jsProof) && names.includes(FIELDS.honeypot), 'fields present');
+    ok(names.includes(FIELDS.startedAt) && names.includes(FIELDS.honeypot), 'fields present');
   });
 
   it('gives fetch() submits fresh fields through getFields() and appendTo()', async () => {

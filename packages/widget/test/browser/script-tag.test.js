@@ -1,7 +1,7 @@
 // The script-tag build, dist/ct-protected-form.min.js, in auto mode on plain CMS markup: each test
 // opens a page of its own in an iframe, as a visitor would, and submits it for real.
-import { EVENT_TOKEN_LENGTH, FIELDS, jsProof } from '@ct-protected-form/fields';
-import { cleanUp, equal, loadsOf, next, ok, one, page, serialised, until, use } from './helpers.js';
+import { EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
+import { all, cleanUp, equal, loadsOf, next, ok, one, page, serialised, until, use } from './helpers.js';
 
 const detector = (name) => `/detector/ct-bot-detector-wrapper.js?t=${name}`;
 
@@ -53,7 +53,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     const search = frame.contentDocument.querySelector('.search-form');
     equal(search.elements[FIELDS.startedAt], undefined, 'the GET search form is left alone');
     equal(serialised(search, FIELDS.startedAt), null, 'nor serialised with fields');
-    equal(form.elements[FIELDS.jsProof], undefined, 'no field of ours before the form is used');
+    equal(form.elements[FIELDS.startedAt], undefined, 'no field of ours before the form is used');
 
     const url = frame.contentWindow.location.href;
     const fields = await comment(frame);
@@ -62,7 +62,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
       ['Nice post!', 'Ada', 'ada@example.com', 'https://ada.example', 'Post Comment', '1'],
     );
     equal(one(fields, FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
     equal(one(fields, FIELDS.pageUrl), url);
     equal(one(fields, FIELDS.referrer), location.href);
     ok(Number(one(fields, FIELDS.submittedAt)) >= Number(one(fields, FIELDS.startedAt)), 'submit time');
@@ -85,7 +85,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token');
     const fields = await comment(frame);
     equal(one(fields, 'author'), 'Ada');
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
   it('a page including the script twice still protects each wrapped form once', async () => {
@@ -99,7 +99,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
       await until(() => form.elements[FIELDS.honeypot], `#${id} protected`);
       form.dispatchEvent(new frame.contentWindow.FocusEvent('focusin', { bubbles: true }));
     }
-    equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.jsProof}"]`).length, 2);
+    equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.startedAt}"]`).length, 2);
     equal(frame.contentDocument.querySelectorAll(`[name="${FIELDS.honeypot}"]`).length, 2);
   });
 
@@ -117,7 +117,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
       ['getAttribute', 'matches', 'closest'].map((name) => one(fields, name)),
       ['g', 'm', 'c'],
     );
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
   it('protects the forms of a page where a form named "forms" shadows document.forms', async () => {
@@ -134,7 +134,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     await arrived;
     const fields = JSON.parse(frame.contentDocument.body.textContent);
     equal(one(fields, 'q'), 'x');
-    equal(one(fields, FIELDS.jsProof), jsProof(one(fields, FIELDS.startedAt)));
+    equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
   it('protects forms the page adds later, like a contact form in a popup', async () => {
@@ -150,7 +150,7 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     await until(() => serialised(popup, FIELDS.eventToken), 'the late form to carry the token');
     use(popup);
     equal(popup.elements[FIELDS.eventToken].value.length, EVENT_TOKEN_LENGTH);
-    ok(popup.elements[FIELDS.jsProof].value, 'JS proof');
+    ok(popup.elements[FIELDS.startedAt].value, 'start time');
   });
 
   it('data-auto="<selector>" and data-honeypot: only the chosen forms, with a honeypot', async () => {
@@ -174,26 +174,21 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(frame.contentDocument.querySelectorAll('script[src*="ct-bot-detector-wrapper"]').length, 1);
   });
 
-  it('with data-consent="pending", loads nothing until CTProtectedForm.grantConsent()', async () => {
-    const src = detector('consent-call');
-    const frame = await page(
-      wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
-    );
-    await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
-    equal(await loadsOf(src), 0);
-    frame.contentWindow.CTProtectedForm.grantConsent();
-    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
-    equal(await loadsOf(src), 1);
-  });
-
-  it('the page-wide consent event works as well', async () => {
+  it('with data-consent="pending", loads nothing until the page-wide consent event, then once', async () => {
     const src = detector('consent-event');
     const frame = await page(
       wordpress({ script: tag(`data-auto data-consent="pending" data-detector-src="${src}"`) }),
     );
-    await until(() => serialised(comments(frame), FIELDS.jsProof), 'the form to be protected');
-    frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
+    await until(() => serialised(comments(frame), FIELDS.startedAt), 'the form to be protected');
+    equal(await loadsOf(src), 0);
+    const grant = () =>
+      frame.contentDocument.dispatchEvent(new frame.contentWindow.Event('ct-consent-granted'));
+    grant();
     await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token after consent');
+    equal(await loadsOf(src), 1);
+    grant();
+    await until(() => comments(frame).elements[FIELDS.eventToken]?.value, 'the token kept');
+    equal(await loadsOf(src), 1, 'a second grant loads nothing more');
   });
 
   it('loads the detector under a strict CSP with the nonce of its own script tag', async () => {
