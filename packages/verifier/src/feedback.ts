@@ -1,4 +1,4 @@
-import type { ConnectionPool } from './connection-pool.js';
+import { LICENCE_CODES, splitCodes, toNumber } from './check/answer.js';
 import { redactError } from './database/redact.js';
 import {
   ConnectionError,
@@ -8,8 +8,8 @@ import {
   ResponseError,
 } from './errors.js';
 import { describe } from './options.js';
-import { LICENCE_CODES, splitCodes, toNumber } from './response.js';
-import { callJson } from './transport.js';
+import { callJson } from './transport/call-json.js';
+import type { ConnectionPool } from './transport/connection-pool.js';
 import { AGENT } from './version.js';
 
 /** One decision to report back to CleanTalk. */

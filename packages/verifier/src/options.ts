@@ -1,6 +1,6 @@
-import { defaultFetch } from '#default-fetch';
-import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { defaultFetch } from '#default-transport';
 import { OptionsError } from './errors.js';
+import type { CircuitBreakerOptions } from './transport/circuit-breaker.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
 export type FailMode = 'allow' | 'review' | 'block' | 'allow-if-js';

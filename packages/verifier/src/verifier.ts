@@ -1,12 +1,17 @@
-import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js';
-import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { ConnectionPool } from './connection-pool.js';
+import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './check/answer.js';
+import { type BotVerdict, buildBotRequest, readBotAnswer } from './check/check-bot.js';
+import { decisionOf } from './check/decision.js';
+import { getHeader } from './check/headers.js';
+import { fitsAsIs, fitText } from './check/message-size.js';
+import { buildCheckRequest, type CheckMethod, type CheckRequest } from './check/request.js';
+import { readClientSignals, resolveStartTime, type StartTimeProblem } from './check/signals.js';
+import { normaliseIp, type Submission } from './check/submission.js';
+import type { Decision, Verdict } from './check/verdict.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
 import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
-import { decisionOf } from './decision.js';
 import {
   type CheckError,
   CircuitOpenError,
@@ -17,22 +22,21 @@ import {
   TimeoutError,
 } from './errors.js';
 import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
-import { getHeader } from './headers.js';
-import { fitsAsIs, fitText } from './message-size.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
-import { buildCheckRequest, type CheckMethod, type CheckRequest } from './request.js';
-import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
-import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
-import type { StartTokenCheck, StartTokenProblem, StartTokenVerifier } from './start-token.js';
 import {
   applyStartTokenPolicy,
   type InvalidStartTokenPolicy,
   validateInvalidStartTokenPolicy,
 } from './start-tokens/policy.js';
 import { readSessionCookie } from './start-tokens/session-cookie.js';
-import { normaliseIp, type Submission } from './submission.js';
-import { callJson } from './transport.js';
-import type { Decision, Verdict } from './verdict.js';
+import type {
+  StartTokenCheck,
+  StartTokenProblem,
+  StartTokenVerifier,
+} from './start-tokens/start-token-verifier.js';
+import { callJson } from './transport/call-json.js';
+import { CircuitBreaker, type CircuitState } from './transport/circuit-breaker.js';
+import { ConnectionPool } from './transport/connection-pool.js';
 
 /** What decided a verdict; the check adds what every verdict of it carries. */
 type Outcome = Pick<Verdict, 'decision' | 'verified' | 'basis' | 'codes' | 'reason'> &

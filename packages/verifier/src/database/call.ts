@@ -1,6 +1,6 @@
+import { toNumber } from '../check/answer.js';
 import { ApiError, ResponseError } from '../errors.js';
-import { toNumber } from '../response.js';
-import { callJson } from '../transport.js';
+import { callJson } from '../transport/call-json.js';
 import { redactAnswer, redactError, redactText } from './redact.js';
 
 /** The database API methods this library calls. */

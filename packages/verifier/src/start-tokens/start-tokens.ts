@@ -1,10 +1,10 @@
 import { OptionsError } from '../errors.js';
 import { describe, validateInteger } from '../options.js';
-import type { StartTokenCheck, StartTokenContext, StartTokenVerifier } from '../start-token.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { createMemoryReplayStore, type ReplayStore } from './replay-store.js';
 import { ReplayStoreError } from './replay-store-error.js';
 import { DEFAULT_SESSION_COOKIE, isSessionId } from './session-cookie.js';
+import type { StartTokenCheck, StartTokenContext, StartTokenVerifier } from './start-token-verifier.js';
 
 /** Options of {@link createStartTokens}. Validated once, at creation. */
 export interface StartTokensOptions {
