@@ -5,24 +5,7 @@ export type { CheckMethod, CheckRequest } from './check/request.js';
 export type { StartTime, StartTimeProblem } from './check/signals.js';
 export type { FormInput, HeadersInput, RelevanceContext, Submission } from './check/submission.js';
 export type { Decision, Verdict } from './check/verdict.js';
-export type {
-  BatchOptions,
-  DatabaseCallOptions,
-  DatabaseProgress,
-  DatabaseReport,
-  RecordResult,
-  RecordStatus,
-} from './database/batch.js';
 export type { CheckKeyOptions, KeyStatus } from './database/check-key.js';
-export type { IpInfoData, IpInfoOptions, IpInfoReport, IpInfoResult } from './database/ip-info.js';
-export type { RecordType } from './database/records.js';
-export type { RetryOptions } from './database/retry.js';
-export type {
-  SpamCheckData,
-  SpamCheckOptions,
-  SpamCheckReport,
-  SpamCheckResult,
-} from './database/spam-check.js';
 export {
   ApiError,
   type CheckError,

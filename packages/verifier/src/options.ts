@@ -130,6 +130,7 @@ export interface ResolvedOptions {
 export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
 export const DEFAULT_DATABASE_ENDPOINT = 'https://api.cleantalk.org/';
 export const DEFAULT_TIMEOUT_MS = 3000;
+export const DEFAULT_MAX_CONNECTIONS = 64;
 const MAX_TIMEOUT_MS = 120_000;
 const FAIL_MODES: readonly FailMode[] = ['allow', 'review', 'block', 'allow-if-js'];
 
@@ -138,7 +139,12 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
-  const maxConnections = validateInteger('maxConnections', options.maxConnections ?? 64, 1, 10_000);
+  const maxConnections = validateInteger(
+    'maxConnections',
+    options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    1,
+    10_000,
+  );
   return {
     authKey: validateAuthKey(options.authKey),
     endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_ENDPOINT),
@@ -182,7 +188,7 @@ export function validateAuthKey(value: unknown): string {
   return value;
 }
 
-function validateUrl(option: string, value: unknown): URL {
+export function validateUrl(option: string, value: unknown): URL {
   if (!(typeof value === 'string' || value instanceof URL)) {
     throw new OptionsError(option, `expected a URL string, got ${describe(value)}`);
   }
@@ -216,7 +222,7 @@ function validateFailMode(value: unknown): FailMode {
   return value as FailMode;
 }
 
-function validateFunction<T>(option: string, value: T): T {
+export function validateFunction<T>(option: string, value: T): T {
   if (typeof value !== 'function')
     throw new OptionsError(option, `expected a function, got ${describe(value)}`);
   return value;

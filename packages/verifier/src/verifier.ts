@@ -9,9 +9,7 @@ import { normaliseIp, type Submission } from './check/submission.js';
 import type { Decision, Verdict } from './check/verdict.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
-import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
 import { redactError, redactText } from './database/redact.js';
-import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
 import {
   type CheckError,
   CircuitOpenError,
@@ -79,13 +77,9 @@ export interface Verifier {
    */
   sendFeedback(items: readonly FeedbackItem[], options?: FeedbackOptions): Promise<FeedbackResult>;
   /**
-   * Checks emails and IPs against CleanTalk's spam database (`spam_check`), 1000 a call, waiting
-   * out rate limits and "In progress" answers within bounds. One result per record, in order.
+   * Validates the access key without spending a check (`notice_paid_till`): call it once at
+   * startup. The rest of the database API is `createDatabaseClient` from `/database`.
    */
-  spamCheck(records: readonly string[], options?: SpamCheckOptions): Promise<SpamCheckReport>;
-  /** Looks up the country of IPs (`ip_info`), 1000 a call. One result per IP, in order. */
-  ipInfo(ips: readonly string[], options?: IpInfoOptions): Promise<IpInfoReport>;
-  /** Validates the access key without spending a check (`notice_paid_till`). */
   checkKey(options?: CheckKeyOptions): Promise<KeyStatus>;
   /** The circuit breaker's state now (`closed` when it is turned off). */
   readonly circuit: CircuitState;
@@ -364,8 +358,6 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         items,
         feedbackOptions,
       ),
-    spamCheck: (records, spamCheckOptions) => spamCheck(database, records, spamCheckOptions),
-    ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
     get circuit(): CircuitState {
       return breaker?.state ?? 'closed';
