@@ -10,6 +10,7 @@ import {
 import { describe } from './options.js';
 import { callJson } from './transport/call-json.js';
 import type { ConnectionPool } from './transport/connection-pool.js';
+import type { Transport } from './transport/transport.js';
 import { AGENT } from './version.js';
 
 /** One decision to report back to CleanTalk. */
@@ -59,7 +60,7 @@ export interface FeedbackResult {
 export interface FeedbackContext {
   authKey: string;
   endpoint: URL;
-  fetch: typeof globalThis.fetch;
+  transport: Transport;
   timeoutMs: number;
   retries: number;
   /** Shares the checks' bound on calls in flight. */
@@ -106,7 +107,7 @@ export async function sendFeedback(
     const batch = valid.slice(start, start + batchSize);
     try {
       const body = await callJson({
-        fetch: context.fetch,
+        transport: context.transport,
         url: context.endpoint,
         method: 'POST',
         body: JSON.stringify({

@@ -1,6 +1,8 @@
-import { defaultFetch } from '#default-transport';
+import { defaultTransport } from '#default-transport';
 import { OptionsError } from './errors.js';
 import type { CircuitBreakerOptions } from './transport/circuit-breaker.js';
+import { fromFetch } from './transport/from-fetch.js';
+import type { Transport } from './transport/transport.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
 export type FailMode = 'allow' | 'review' | 'block' | 'allow-if-js';
@@ -70,8 +72,8 @@ export interface VerifierOptions {
    * The `fetch` used to reach CleanTalk. The default keeps connections alive and reuses them: on
    * Node a shared `node:http`/`node:https` client (a fraction of the CPU of Node 20's global
    * `fetch`), elsewhere the runtime's `fetch`. Pass `globalThis.fetch` to route calls through a
-   * global undici dispatcher (e.g. an outgoing proxy). The Node default hands the answer over as
-   * text, without a WHATWG `Response` per call: a custom `fetch` costs more CPU per check.
+   * global undici dispatcher (e.g. an outgoing proxy). The Node default reads the answer as text,
+   * without a WHATWG `Response` per call: a custom `fetch` costs more CPU per check.
    * @default a kept-alive node:http client on Node, else globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
@@ -119,7 +121,8 @@ export interface ResolvedOptions {
   retries: number;
   maxConnections: number;
   circuitBreaker: CircuitBreakerOptions | false;
-  fetch: typeof globalThis.fetch;
+  /** The `fetch` option through `fromFetch()`, or the default transport. */
+  transport: Transport;
   now: () => number;
   logger: VerifierLogger;
   responseLang: string;
@@ -154,7 +157,10 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
     maxConnections,
     circuitBreaker: options.circuitBreaker ?? {},
-    fetch: validateFunction('fetch', options.fetch ?? defaultFetch(maxConnections)),
+    transport:
+      options.fetch === undefined
+        ? defaultTransport(maxConnections)
+        : fromFetch(validateFunction('fetch', options.fetch)),
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),

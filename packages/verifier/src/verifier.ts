@@ -160,7 +160,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
   const database: DatabaseContext = {
     authKey: resolved.authKey,
     endpoint: resolved.databaseEndpoint,
-    fetch: resolved.fetch,
+    transport: resolved.transport,
     retries: resolved.retries,
   };
 
@@ -266,7 +266,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     let answered = false;
     try {
       const body = await callJson({
-        fetch: resolved.fetch,
+        transport: resolved.transport,
         url: resolved.endpoint,
         method: 'POST',
         body: JSON.stringify(request),
@@ -350,7 +350,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         {
           authKey: resolved.authKey,
           endpoint: resolved.endpoint,
-          fetch: resolved.fetch,
+          transport: resolved.transport,
           timeoutMs: resolved.timeoutMs,
           retries: resolved.retries,
           pool,

@@ -1,4 +1,4 @@
-import { defaultFetch } from '#default-transport';
+import { defaultTransport } from '#default-transport';
 import { OptionsError } from '../errors.js';
 import {
   DEFAULT_DATABASE_ENDPOINT,
@@ -9,6 +9,7 @@ import {
   validateInteger,
   validateUrl,
 } from '../options.js';
+import { fromFetch } from '../transport/from-fetch.js';
 import type { DatabaseContext } from './call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './check-key.js';
 import { type IpInfoOptions, type IpInfoReport, ipInfo } from './ip-info.js';
@@ -65,7 +66,10 @@ export function createDatabaseClient(options: DatabaseClientOptions): DatabaseCl
   const context: DatabaseContext = {
     authKey: validateAuthKey(options.authKey),
     endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_DATABASE_ENDPOINT),
-    fetch: validateFunction('fetch', options.fetch ?? defaultFetch(DEFAULT_MAX_CONNECTIONS)),
+    transport:
+      options.fetch === undefined
+        ? defaultTransport(DEFAULT_MAX_CONNECTIONS)
+        : fromFetch(validateFunction('fetch', options.fetch)),
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
   };
   return {

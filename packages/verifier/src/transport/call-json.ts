@@ -1,22 +1,10 @@
-import {
-  ConnectionError,
-  CtProtectedFormError,
-  HttpStatusError,
-  ResponseError,
-  TimeoutError,
-} from '../errors.js';
+import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '../errors.js';
 import type { ConnectionPool } from './connection-pool.js';
-import {
-  type CancelHook,
-  ExchangeError,
-  type TextAnswer,
-  type TextExchange,
-  textExchangeOf,
-} from './text-exchange.js';
+import { type Transport, type TransportAnswer, TransportError } from './transport.js';
 
 /** How one JSON call to CleanTalk is made. */
 export interface JsonCall {
-  fetch: typeof globalThis.fetch;
+  transport: Transport;
   url: URL;
   method: 'GET' | 'POST';
   /** A JSON body (real-time API) or a form body (database API). */
@@ -41,8 +29,8 @@ export interface JsonCall {
    */
   settled?: (error: unknown) => void;
   /**
-   * Sending the call twice does no harm (a database lookup), so a custom `fetch` that threw may be
-   * retried. Checks and feedback are not: only a request that cannot have arrived is sent again.
+   * Sending the call twice does no harm (a database lookup), so a call that may have arrived is
+   * retried too. Checks and feedback are not: only a request that cannot have arrived goes again.
    */
   idempotent?: boolean;
 }
@@ -54,7 +42,7 @@ const unsent = new WeakSet<Error>();
 const MAX_RESPONSE_BYTES = 1 << 20;
 
 /**
- * Makes one call and returns the parsed JSON answer. Answers or throws a {@link CtProtectedFormError}
+ * Makes one call and returns the parsed JSON answer. Answers or throws a `CtProtectedFormError`
  * within `timeoutMs` whatever the network or a custom `fetch` does: the deadline is a timer of its
  * own, not a promise that the transport may never settle.
  */
@@ -81,28 +69,23 @@ export async function callJson(call: JsonCall): Promise<unknown> {
   }
 }
 
-/**
- * Cancels the attempts at the deadline. The `AbortSignal` a `fetch` takes is only made when one is
- * asked for: the text exchange of the default transport takes a plain hook instead.
- */
-class Cancellation implements CancelHook {
-  aborted = false;
-  #controller: AbortController | undefined;
-  #hook: (() => void) | undefined;
+/** Cancels the attempts at the deadline, or when the caller's signal aborts. */
+class Cancellation {
+  readonly #controller = new AbortController();
+  readonly signal = this.#controller.signal;
 
-  get signal(): AbortSignal {
-    this.#controller ??= new AbortController();
-    if (this.aborted) this.#controller.abort();
-    return this.#controller.signal;
+  get aborted(): boolean {
+    return this.signal.aborted;
   }
 
+  /** Called by the connection pool's queue: the last hook given runs once, at cancellation. */
   onCancel(hook: () => void): void {
     this.#hook = hook;
   }
+  #hook: (() => void) | undefined;
 
   cancel(): void {
-    this.aborted = true;
-    this.#controller?.abort();
+    this.#controller.abort();
     const hook = this.#hook;
     this.#hook = undefined;
     hook?.();
@@ -110,7 +93,6 @@ class Cancellation implements CancelHook {
 }
 
 async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): Promise<unknown> {
-  const exchange = textExchangeOf(call.fetch);
   for (let attempt = 0; ; attempt++) {
     const release = call.pool
       ? await call.pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))
@@ -121,9 +103,7 @@ async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): P
         call.admit?.();
         admitted = true;
       }
-      const text = exchange
-        ? await attemptExchange(exchange, call, cancellation)
-        : await attemptFetch(call, cancellation);
+      const text = await send(call, cancellation);
       const answer = parseAnswer(text, call);
       call.settled?.(undefined);
       return answer;
@@ -151,58 +131,30 @@ function requestHeaders(call: JsonCall): Record<string, string> {
   return headers;
 }
 
-async function attemptExchange(
-  exchange: TextExchange,
-  call: JsonCall,
-  cancellation: Cancellation,
-): Promise<string> {
+async function send(call: JsonCall, cancellation: Cancellation): Promise<string> {
   if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
-  let answer: TextAnswer;
+  let answer: TransportAnswer;
   try {
-    answer = await exchange(
-      {
-        url: call.url,
-        method: call.method,
-        headers: requestHeaders(call),
-        body: call.body === undefined ? undefined : String(call.body),
-        maxBytes: MAX_RESPONSE_BYTES,
-      },
-      cancellation,
-    );
+    answer = await call.transport({
+      url: call.url,
+      method: call.method,
+      headers: requestHeaders(call),
+      body: call.body === undefined ? undefined : String(call.body),
+      signal: cancellation.signal,
+      maxBytes: MAX_RESPONSE_BYTES,
+    });
   } catch (error) {
     if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
-    const kind = error instanceof ExchangeError ? error.kind : 'connection';
+    const kind = error instanceof TransportError ? error.kind : 'connection';
     if (kind === 'too-large') throw tooLarge(call);
     if (kind === 'body') throw closedMidBody(call);
-    const failure = new ConnectionError(call.what, error instanceof ExchangeError ? error.cause : error);
+    const failure = new ConnectionError(call.what, error instanceof TransportError ? error.cause : error);
     if (kind === 'unsent') unsent.add(failure);
     throw failure;
   }
   if (answer.status < 200 || answer.status > 299)
     throw new HttpStatusError(call.what, answer.status, call.url);
   return answer.text;
-}
-
-async function attemptFetch(call: JsonCall, cancellation: Cancellation): Promise<string> {
-  const signal = cancellation.signal;
-  let response: Response;
-  try {
-    response = await call.fetch(call.url, {
-      method: call.method,
-      headers: requestHeaders(call),
-      body: call.body,
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw new TimeoutError(call.what, call.timeoutMs);
-    // A fetch that threw cannot say whether the request arrived: only idempotent calls go again.
-    throw new ConnectionError(call.what, error);
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw new HttpStatusError(call.what, response.status, call.url);
-  }
-  return readText(response, call, signal);
 }
 
 function parseAnswer(text: string, call: JsonCall): unknown {
@@ -221,32 +173,6 @@ const tooLarge = (call: JsonCall) =>
   new ResponseError(call.what, `the body was larger than ${MAX_RESPONSE_BYTES} bytes`);
 const closedMidBody = (call: JsonCall) =>
   new ResponseError(call.what, 'the connection closed before the body was complete');
-
-async function readText(response: Response, call: JsonCall, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > MAX_RESPONSE_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(call);
-      }
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    if (error instanceof CtProtectedFormError) throw error;
-    if (signal.aborted) throw new TimeoutError(call.what, call.timeoutMs);
-    // The connection broke in the middle of the body.
-    throw closedMidBody(call);
-  }
-  return text + decoder.decode();
-}
 
 function looksTruncated(text: string): boolean {
   const trimmed = text.trim();

@@ -1,4 +1,7 @@
-import type { CancelHook } from './text-exchange.js';
+/** How a waiting call tells the pool it was cancelled: the hook given last runs once. */
+export interface CancelHook {
+  onCancel(hook: () => void): void;
+}
 
 /**
  * Bounds how many calls to CleanTalk are in flight at once, so a stalled upstream cannot make the

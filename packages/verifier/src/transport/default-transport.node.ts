@@ -1,13 +1,14 @@
 import { createHttpTransport, type HttpTransport } from './node-client.js';
+import type { Transport } from './transport.js';
 
 const shared = new Map<number, HttpTransport>();
 
 /**
- * The transport a verifier uses on Node when no `fetch` option is given: one process-wide client
- * per connection bound on `node:http`/`node:https` with kept-alive agents, a fraction of the CPU of
- * Node 20's global `fetch` per check. Idle sockets do not keep the process alive.
+ * The default transport on Node: one process-wide kept-alive client per connection bound, a
+ * fraction of the CPU of Node 20's global `fetch` per check. Idle sockets do not keep the process
+ * alive.
  */
-export function defaultFetch(maxConnections: number): typeof globalThis.fetch {
+export function defaultTransport(maxConnections: number): Transport {
   let transport = shared.get(maxConnections);
   if (!transport) {
     transport = createHttpTransport(maxConnections);

@@ -1,18 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
-import { ExchangeError, TEXT_EXCHANGE, type TextExchange } from './text-exchange.js';
+import { type Transport, TransportError } from './transport.js';
 
 /**
- * The verifier's default transport on Node: a {@link TextExchange} on Node's own `http`/`https`
- * with kept-alive agents, a fraction of the CPU of Node 20's global `fetch` per check (see
- * `bench/adapters.mjs`), and a `close()` that drops the kept-alive sockets. Called as a `fetch`
- * (nothing in the verifier does), it hands the call to the global `fetch`.
+ * The verifier's default transport on Node, on Node's own `http`/`https` with kept-alive agents:
+ * it skips what a WHATWG `Response` costs per call (a `ReadableStream`, `Headers`), about a quarter
+ * of a check's client CPU on Node 20 (see `bench/adapters.mjs`). `close()` drops the kept-alive
+ * sockets.
  */
-export interface HttpTransport {
-  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+export interface HttpTransport extends Transport {
   close(): void;
-  [TEXT_EXCHANGE]: TextExchange;
 }
 
 /** Sockets one transport opens per host at most, unless told otherwise. */
@@ -32,7 +30,7 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
   };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-  const exchange: TextExchange = (call, cancel) =>
+  const transport: Transport = (call) =>
     new Promise((resolve, reject) => {
       const { url } = call;
       const headers = { ...call.headers };
@@ -46,13 +44,19 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
       let answered = false;
       let connected = false;
       let settled = false;
-      const fail = (kind: ExchangeError['kind'], cause?: unknown) => {
+      const cancel = () => fail('cancelled');
+      const fail = (kind: TransportError['kind'], cause?: unknown) => {
         if (settled) return;
         settled = true;
+        call.signal.removeEventListener('abort', cancel);
         request.destroy();
-        reject(new ExchangeError(kind, cause));
+        reject(new TransportError(kind, cause));
       };
-      cancel.onCancel(() => fail('cancelled'));
+      if (call.signal.aborted) {
+        fail('cancelled');
+        return;
+      }
+      call.signal.addEventListener('abort', cancel, { once: true });
       let written = false;
       request.on('socket', (socket) => {
         // A reused socket is connected already; a new one connects (or fails to) later.
@@ -83,6 +87,7 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
         response.on('end', () => {
           if (settled) return;
           settled = true;
+          call.signal.removeEventListener('abort', cancel);
           resolve({ status, text: ok ? Buffer.concat(chunks, bytes).toString('utf8') : '' });
         });
         // A connection that breaks after the headers fails the answer, not the connection stage.
@@ -94,9 +99,7 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
       request.end(call.body);
     });
 
-  const asFetch = (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init);
-  return Object.assign(asFetch, {
-    [TEXT_EXCHANGE]: exchange,
+  return Object.assign(transport, {
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();

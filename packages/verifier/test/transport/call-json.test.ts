@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '@ct-protected-form/verifier';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callJson } from '../../src/transport/call-json.js';
+import { fromFetch } from '../../src/transport/from-fetch.js';
 import { createHttpTransport } from '../../src/transport/node-client.js';
-import { textExchangeOf } from '../../src/transport/text-exchange.js';
+import type { Transport } from '../../src/transport/transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -30,19 +31,19 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-// The same behaviour through a custom `fetch` (here the global one) and through the default Node
-// transport, whose text exchange the verifier uses instead of its `fetch` interface.
+// The same behaviour through a custom `fetch` (here the global one, through `fromFetch`) and
+// through the default Node transport: the two implementations of the one transport seam.
 const nodeTransport = createHttpTransport();
 afterAll(() => nodeTransport.close());
 const transports = [
-  ['the global fetch', globalThis.fetch],
+  ['the global fetch', fromFetch(globalThis.fetch)],
   ['the default Node transport', nodeTransport],
 ] as const;
-let transport: typeof fetch = globalThis.fetch;
+let transport: Transport = fromFetch(globalThis.fetch);
 
 const call = (overrides: Partial<Parameters<typeof callJson>[0]> = {}) =>
   callJson({
-    fetch: transport,
+    transport,
     url,
     method: 'POST',
     body: '{}',
@@ -62,9 +63,17 @@ async function timed<T>(promise: Promise<T>): Promise<{ ms: number; error?: unkn
   }
 }
 
-it('uses the text exchange of the default Node transport, and fetch otherwise', () => {
-  expect(textExchangeOf(nodeTransport)).toBeTypeOf('function');
-  expect(textExchangeOf(globalThis.fetch)).toBeUndefined();
+it('hands a fetch the call as a plain request, with an abort signal, and reads its answer', async () => {
+  let seen: { url: string; init: RequestInit | undefined } | undefined;
+  const spy: typeof fetch = async (input, init) => {
+    seen = { url: String(input), init };
+    return Response.json({ allow: 1 });
+  };
+  expect(await call({ transport: fromFetch(spy) })).toEqual({ allow: 1 });
+  expect(seen).toMatchObject({
+    url: url.href,
+    init: { method: 'POST', body: '{}', signal: expect.any(AbortSignal) },
+  });
 });
 
 describe.each(transports)('callJson through %s', (_name, through) => {
@@ -96,7 +105,7 @@ describe.each(transports)('callJson through %s', (_name, through) => {
 
   it('answers in time even with a fetch that ignores the abort signal', async () => {
     const stuck: typeof fetch = () => new Promise(() => {});
-    const { ms, error } = await timed(call({ fetch: stuck, timeoutMs: 100 }));
+    const { ms, error } = await timed(call({ transport: fromFetch(stuck), timeoutMs: 100 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(ms).toBeLessThan(100 + 250);
   });
