@@ -1,23 +1,7 @@
-import { EVENT_TOKEN_LENGTH, FIELDS } from '@ct-protected-form/fields';
+import { FIELDS, isEventToken, type StartTimeProblem } from '@ct-protected-form/fields';
 import { type FormInput, LIMITS, readFormField, toSingleText } from './submission.js';
 
-/**
- * Why the time on the page could not be trusted. When the server issues start tokens: `missing` (no
- * token sent), or why the token sent was refused: `malformed`, `tampered`, `expired`, `early` (sent
- * back sooner than `minAgeMs`), `replayed`, `foreign` (issued for another session cookie),
- * `unavailable` (the replay store did not answer). Without start tokens: `missing` or `malformed`
- * client start time, or one in the `future`.
- */
-export type StartTimeProblem =
-  | 'missing'
-  | 'malformed'
-  | 'future'
-  | 'tampered'
-  | 'expired'
-  | 'early'
-  | 'replayed'
-  | 'foreign'
-  | 'unavailable';
+export type { StartTimeProblem };
 
 /** Where `submit_time` came from. */
 export interface StartTime {
@@ -52,7 +36,6 @@ export interface ClientSignals {
   honeypotFilled: boolean;
 }
 
-const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${EVENT_TOKEN_LENGTH}}$`);
 const MIN_TIMESTAMP = Date.UTC(2020, 0, 1);
 const MAX_TIMESTAMP = Date.UTC(2200, 0, 1);
 
@@ -62,7 +45,7 @@ export function readClientSignals(form: FormInput | undefined): ClientSignals {
     toSingleText(readFormField(form, name), max) || undefined;
 
   const token = text(FIELDS.eventToken);
-  const eventToken = token && TOKEN_PATTERN.test(token) ? token : undefined;
+  const eventToken = isEventToken(token) ? token : undefined;
 
   const startedAtText = text(FIELDS.startedAt);
   const startedAt = parseTimestamp(startedAtText);

@@ -1,11 +1,11 @@
+import type { StartTokenAnswer } from '@ct-protected-form/fields';
 import type { PlainResponse } from '../adapters/shared/blocked-response.js';
 import type { IssueLimiter } from './rate-limit.js';
 import { newSessionId, readSessionCookie, sessionCookieHeader } from './session-cookie.js';
 import type { StartTokenVerifier } from './start-token-verifier.js';
 import type { StartTokens } from './start-tokens.js';
 
-/** Where adapters serve fresh start tokens unless told otherwise. */
-export const DEFAULT_START_TOKEN_PATH = '/ct-protected-form/start-token';
+export { DEFAULT_START_TOKEN_PATH } from '@ct-protected-form/fields';
 
 /** True when `tokens` can issue, not only verify (i.e. it came from `createStartTokens`). */
 export function canIssue(tokens: StartTokenVerifier | undefined): tokens is StartTokens {
@@ -63,7 +63,7 @@ export async function startTokenResponse(
     return {
       status: 200,
       headers: { ...HEADERS },
-      body: JSON.stringify({ token: await route.tokens.issue() }),
+      body: JSON.stringify({ token: await route.tokens.issue() } satisfies StartTokenAnswer),
     };
   }
   const name = route.tokens.cookieName;
@@ -73,5 +73,9 @@ export async function startTokenResponse(
     session = newSessionId();
     headers['set-cookie'] = sessionCookieHeader(name, session, request.secure);
   }
-  return { status: 200, headers, body: JSON.stringify({ token: await route.tokens.issue({ session }) }) };
+  return {
+    status: 200,
+    headers,
+    body: JSON.stringify({ token: await route.tokens.issue({ session }) } satisfies StartTokenAnswer),
+  };
 }

@@ -1,12 +1,6 @@
-/** Why a start token was not accepted. */
-export type StartTokenProblem =
-  | 'malformed'
-  | 'tampered'
-  | 'expired'
-  | 'early'
-  | 'replayed'
-  | 'foreign'
-  | 'unavailable';
+import type { StartTokenProblem } from '@ct-protected-form/fields';
+
+export type { StartTokenProblem };
 
 /** The answer of a {@link StartTokenVerifier}. */
 export type StartTokenCheck =
