@@ -1,24 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { RequestError } from '../shared/index.js';
+import { bodyTooLarge, checkBodyHeaders, unreadableBody } from '../shared/body-policy.js';
 
-/**
- * Reads a request body of at most `limit` bytes. A larger body (declared or streamed) is refused
- * with 413 without buffering it; compressed bodies are refused with 415.
- */
+/** Reads a request body of at most `limit` bytes, under the adapters' one body policy. */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity') {
-    return Promise.reject(
-      new RequestError(
-        'CT_UNSUPPORTED_MEDIA_TYPE',
-        415,
-        `Unsupported Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}.`,
-      ),
-    );
+  try {
+    checkBodyHeaders(request.headers['content-encoding'], request.headers['content-length'], limit);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const tooLarge = () =>
-    new RequestError('CT_BODY_TOO_LARGE', 413, `The request body is larger than ${limit} bytes.`);
-  if (Number(request.headers['content-length']) > limit) return Promise.reject(tooLarge());
   if (request.readableEnded) return Promise.resolve(Buffer.alloc(0));
 
   return new Promise((resolve, reject) => {
@@ -30,7 +19,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       request.off('error', onError);
       request.off('close', onClose);
     };
-    const fail = (error: RequestError) => {
+    const fail = (error: Error) => {
       cleanup();
       // Keep reading and discard, so the connection can carry the error answer.
       request.resume();
@@ -38,17 +27,16 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) fail(tooLarge());
+      if (size > limit) fail(bodyTooLarge(limit));
       else chunks.push(chunk);
     };
     const onEnd = () => {
       cleanup();
       resolve(Buffer.concat(chunks, size));
     };
-    const onError = (error: Error) =>
-      fail(new RequestError('CT_BAD_BODY', 400, 'The request body could not be read.', { cause: error }));
+    const onError = (error: Error) => fail(unreadableBody('The request body could not be read.', error));
     const onClose = () => {
-      if (!request.readableEnded) fail(new RequestError('CT_BAD_BODY', 400, 'The request was aborted.'));
+      if (!request.readableEnded) fail(unreadableBody('The request was aborted.'));
     };
     request.on('data', onData);
     request.on('end', onEnd);
