@@ -1,16 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Verdict } from '../../check/verdict.js';
-import { OptionsError } from '../../errors.js';
-import { describe, validateInteger } from '../../options.js';
 import type { StartTokens } from '../../start-tokens/start-tokens.js';
 import type { Verifier } from '../../verifier.js';
 import {
   type AdapterOptions,
   blockedResponse,
   checkRequest,
-  DEFAULT_BODY_LIMIT,
   isFormMediaType,
-  MAX_BODY_LIMIT,
   mediaType,
   type PlainResponse,
   type ProtectedRouteConfig,
@@ -20,7 +16,6 @@ import {
   resolveRouteConfig,
   startTokenResponse,
 } from '../shared/index.js';
-import { createProxyWarning } from '../shared/proxy-warning.js';
 import { hasBody, readBody } from './read-body.js';
 
 /** Options of {@link ctProtectedForm}: the verifier's options plus the adapter's. */
@@ -77,20 +72,11 @@ declare global {
  * });
  */
 export function ctProtectedForm(options: ExpressCtProtectedFormOptions): ExpressProtector {
-  if (options === null || typeof options !== 'object') {
-    throw new OptionsError('options', `expected an object, got ${describe(options)}`);
-  }
-  const { onBlocked, bodyLimit = DEFAULT_BODY_LIMIT, ...adapterOptions } = options;
-  if (onBlocked !== undefined && typeof onBlocked !== 'function') {
-    throw new OptionsError('onBlocked', 'expected a function (req, res, verdict, next)');
-  }
-  validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
-  const resolved = resolveAdapterOptions(adapterOptions);
-  const { verifier, defaults } = resolved;
-  const warnProxy = createProxyWarning(
-    adapterOptions.logger ?? console,
-    "set Express's 'trust proxy' to your proxies' addresses",
-  );
+  const resolved = resolveAdapterOptions(options, {
+    onBlocked: '(req, res, verdict, next)',
+    proxyAdvice: "set Express's 'trust proxy' to your proxies' addresses",
+  });
+  const { verifier, defaults, onBlocked, bodyLimit, warnProxy } = resolved;
 
   const protect = (config?: ProtectedRouteConfig): RequestHandler => {
     const route = resolveRouteConfig(config, defaults, 'config');
@@ -139,7 +125,7 @@ export function ctProtectedForm(options: ExpressCtProtectedFormOptions): Express
 
   return Object.assign(protect, {
     verifier,
-    startTokens: tokenRoute?.tokens ?? (adapterOptions.startTokens as StartTokens | undefined),
+    startTokens: tokenRoute?.tokens ?? (options.startTokens as StartTokens | undefined),
     startTokenRoute,
   });
 }

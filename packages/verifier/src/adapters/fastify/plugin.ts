@@ -27,7 +27,6 @@ import {
   takeHiddenFields,
   URLENCODED,
 } from '../shared/index.js';
-import { createProxyWarning } from '../shared/proxy-warning.js';
 
 /** Options of the Fastify plugin: the verifier's options plus the adapter's. Validated at `register()`. */
 export interface FastifyCtProtectedFormOptions extends AdapterOptions {
@@ -82,22 +81,21 @@ declare module 'fastify' {
 }
 
 const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify, options) => {
-  const { onBlocked, parseForms, ...adapterOptions } = options;
-  if (onBlocked !== undefined && typeof onBlocked !== 'function') {
-    throw new OptionsError('onBlocked', 'expected a function (request, reply, verdict)');
-  }
+  const { parseForms, ...adapterOptions } = options;
   if (parseForms !== undefined && typeof parseForms !== 'boolean') {
     throw new OptionsError('parseForms', 'expected true or false');
   }
-  // Operational warnings go where the app's other logs go, unless a logger was given.
-  const logger = adapterOptions.logger ?? {
-    warn: (message: string) => fastify.log.warn(message),
-    error: (message: string) => fastify.log.error(message),
-  };
-  const resolved = resolveAdapterOptions({ ...adapterOptions, logger });
-  const { verifier, defaults } = resolved;
+  const resolved = resolveAdapterOptions(adapterOptions, {
+    onBlocked: '(request, reply, verdict)',
+    proxyAdvice: "set Fastify's trustProxy option to your proxies' addresses",
+    // Operational warnings go where the app's other logs go, unless a logger was given.
+    logger: {
+      warn: (message: string) => fastify.log.warn(message),
+      error: (message: string) => fastify.log.error(message),
+    },
+  });
+  const { verifier, defaults, onBlocked, warnProxy } = resolved;
   const stashed = new WeakMap<FastifyRequest, HiddenFields>();
-  const warnProxy = createProxyWarning(logger, "set Fastify's trustProxy option to your proxies' addresses");
   /** Protected routes seen (and validated) at registration, by method and URL: they have their own hooks. */
   const registered = new Set<string>();
 

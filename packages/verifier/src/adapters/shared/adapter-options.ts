@@ -1,10 +1,11 @@
 import { OptionsError } from '../../errors.js';
-import { describe } from '../../options.js';
+import { describe, type VerifierLogger, validateInteger } from '../../options.js';
 import { canIssue, DEFAULT_START_TOKEN_PATH, type StartTokenRoute } from '../../start-tokens/endpoint.js';
 import { createIssueLimiter, type StartTokenRateLimit } from '../../start-tokens/rate-limit.js';
 import type { StartTokenVerifier } from '../../start-tokens/start-token-verifier.js';
 import type { StartTokens } from '../../start-tokens/start-tokens.js';
 import { type CreateVerifierOptions, createVerifier, type Verifier } from '../../verifier.js';
+import { createProxyWarning } from './proxy-warning.js';
 import { type ProtectedRouteConfig, type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
 
 /** Options every adapter takes: the verifier's own options, plus how routes are protected. */
@@ -40,22 +41,64 @@ export interface AdapterOptions extends CreateVerifierOptions {
 }
 
 /** Adapter options after validation, with the verifier created. */
-export interface ResolvedAdapterOptions {
+/** What differs in how each adapter takes the options they share. */
+export interface AdapterKind {
+  /** How the adapter calls `onBlocked`, for the error a wrong one gets: `(request, verdict) => Response`. */
+  onBlocked: string;
+  /** What to tell a site whose every client address is its own proxy's. */
+  proxyAdvice: string;
+  /** Where warnings go without a `logger` option (the framework's own logger). @default console */
+  logger?: VerifierLogger;
+}
+
+/** The options every adapter shares, with its own `onBlocked` hook. */
+export interface CommonAdapterOptions<Blocked> extends AdapterOptions {
+  onBlocked?: Blocked;
+  /** Largest body the adapter reads itself, in bytes. */
+  bodyLimit?: number;
+}
+
+export interface ResolvedAdapterOptions<Blocked = unknown> {
   verifier: Verifier;
+  onBlocked: Blocked | undefined;
+  bodyLimit: number;
+  logger: VerifierLogger;
+  /** Warns once when client addresses look like the site's own proxy. */
+  warnProxy: ReturnType<typeof createProxyWarning>;
   /** Set when tokens can be issued and the route is enabled. */
   startTokenRoute?: StartTokenRoute;
   defaults: ResolvedRouteConfig;
 }
 
 /** Validates adapter options and creates the verifier, throwing an `OptionsError` that names the option. */
-export function resolveAdapterOptions(options: AdapterOptions): ResolvedAdapterOptions {
+export function resolveAdapterOptions<Blocked>(
+  options: CommonAdapterOptions<Blocked>,
+  kind: AdapterKind,
+): ResolvedAdapterOptions<Blocked> {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
-  const { startTokenPath, startTokenRateLimit, startTokenCookie, defaults, ...verifierOptions } = options;
-  const verifier = createVerifier(verifierOptions);
-  const resolved: ResolvedAdapterOptions = {
+  const {
+    onBlocked,
+    bodyLimit = DEFAULT_BODY_LIMIT,
+    startTokenPath,
+    startTokenRateLimit,
+    startTokenCookie,
+    defaults,
+    ...verifierOptions
+  } = options;
+  if (onBlocked !== undefined && typeof onBlocked !== 'function') {
+    throw new OptionsError('onBlocked', `expected a function ${kind.onBlocked}`);
+  }
+  validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
+  const logger = verifierOptions.logger ?? kind.logger ?? console;
+  const verifier = createVerifier({ ...verifierOptions, logger });
+  const resolved: ResolvedAdapterOptions<Blocked> = {
     verifier,
+    onBlocked,
+    bodyLimit,
+    logger,
+    warnProxy: createProxyWarning(logger, kind.proxyAdvice),
     defaults: resolveRouteConfig(defaults, undefined, 'defaults'),
   };
   const path = startTokenPath ?? DEFAULT_START_TOKEN_PATH;

@@ -1,14 +1,12 @@
 import type { Verdict } from '../../check/verdict.js';
 import { OptionsError, SubmissionError } from '../../errors.js';
-import { describe, validateInteger } from '../../options.js';
+import { describe } from '../../options.js';
 import type { StartTokens } from '../../start-tokens/start-tokens.js';
 import type { Verifier } from '../../verifier.js';
 import {
   type AdapterOptions,
   blockedResponse,
   checkRequest,
-  DEFAULT_BODY_LIMIT,
-  MAX_BODY_LIMIT,
   type PlainResponse,
   type ProtectedRouteConfig,
   RequestError,
@@ -17,7 +15,6 @@ import {
   resolveRouteConfig,
   startTokenResponse,
 } from '../shared/index.js';
-import { createProxyWarning } from '../shared/proxy-warning.js';
 import { parseRequest } from './parse-request.js';
 
 /** Options of {@link createRequestProtector}: the verifier's options plus the adapter's. */
@@ -114,21 +111,15 @@ export function createRequestProtector(options: RequestProtectorOptions): Reques
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
-  const { getIp, onBlocked, bodyLimit = DEFAULT_BODY_LIMIT, ...adapterOptions } = options;
+  const { getIp, ...adapterOptions } = options;
   if (getIp !== undefined && typeof getIp !== 'function') {
     throw new OptionsError('getIp', 'expected a function (request) => string');
   }
-  if (onBlocked !== undefined && typeof onBlocked !== 'function') {
-    throw new OptionsError('onBlocked', 'expected a function (request, verdict) => Response');
-  }
-  validateInteger('bodyLimit', bodyLimit, 1, MAX_BODY_LIMIT);
-  const resolved = resolveAdapterOptions(adapterOptions);
-  const { verifier, defaults } = resolved;
-  const logger = adapterOptions.logger ?? console;
-  const warnProxy = createProxyWarning(
-    logger,
-    'make getIp read the header your own proxy sets (e.g. X-Real-IP), or pass { ip }',
-  );
+  const resolved = resolveAdapterOptions(adapterOptions, {
+    onBlocked: '(request, verdict) => Response',
+    proxyAdvice: 'make getIp read the header your own proxy sets (e.g. X-Real-IP), or pass { ip }',
+  });
+  const { verifier, defaults, onBlocked, bodyLimit, logger, warnProxy } = resolved;
   let warnedNoIp = false;
   const warnNoIp = () => {
     if (warnedNoIp) return;
