@@ -1,5 +1,4 @@
 import { LICENCE_CODES, splitCodes, toNumber } from './check/answer.js';
-import { redactError } from './database/redact.js';
 import {
   ConnectionError,
   CtProtectedFormError,
@@ -8,6 +7,7 @@ import {
   ResponseError,
 } from './errors.js';
 import { describe } from './options.js';
+import { redactError } from './redact.js';
 import { callJson } from './transport/call-json.js';
 import type { ConnectionPool } from './transport/connection-pool.js';
 import type { Transport } from './transport/transport.js';

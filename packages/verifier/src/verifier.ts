@@ -8,7 +8,6 @@ import { normaliseIp, type Submission } from './check/submission.js';
 import type { Decision, Verdict } from './check/verdict.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
-import { redactError, redactText } from './database/redact.js';
 import {
   type CheckError,
   CircuitOpenError,
@@ -26,6 +25,7 @@ import {
   sendFeedback,
 } from './feedback.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
+import { redactError, redactText } from './redact.js';
 import {
   applyStartTokenPolicy,
   type InvalidStartTokenPolicy,

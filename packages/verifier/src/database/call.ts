@@ -1,8 +1,8 @@
 import { toNumber } from '../check/answer.js';
 import { ApiError, ResponseError } from '../errors.js';
+import { redactAnswer, redactError, redactText } from '../redact.js';
 import { callJson } from '../transport/call-json.js';
 import type { Transport } from '../transport/transport.js';
-import { redactAnswer, redactError, redactText } from './redact.js';
 
 /** The database API methods this library calls. */
 export type DatabaseMethod = 'spam_check' | 'ip_info' | 'notice_paid_till';

@@ -1,4 +1,4 @@
-import { safeString } from '../check/safe-string.js';
+import { safeString } from './check/safe-string.js';
 
 const REDACTED = '[redacted]';
 const QUERY_KEY = /(auth_key=)[^&\s"'<>]*/gi;

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { ConnectionError } from '@ct-protected-form/verifier';
 import { describe, expect, it } from 'vitest';
-import { redactAnswer, redactError, redactText } from '../../src/database/redact.js';
+import { redactAnswer, redactError, redactText } from '../src/redact.js';
 
 const KEY = 'k3y/with+symbols=';
 
