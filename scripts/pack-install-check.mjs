@@ -154,7 +154,7 @@ try {
       process.execPath,
       [
         '-e',
-        "for (const p of ['', '/fastify', '/express', '/fetch']) require('@ct-protected-form/verifier' + p)",
+        "for (const p of ['', '/fastify', '/express', '/fetch', '/database']) require('@ct-protected-form/verifier' + p)",
       ],
       { cwd: join(apps, 'express-app') },
     );

@@ -1,4 +1,5 @@
 import { createVerifier, OptionsError, type Verifier } from '@ct-protected-form/verifier';
+import { createDatabaseClient, type DatabaseClient } from '@ct-protected-form/verifier/database';
 import { integerOption } from './options.js';
 import { UsageError } from './usage-error.js';
 
@@ -13,7 +14,10 @@ export interface ConnectionValues {
 }
 
 export interface Connection {
+  /** The real-time API: feedback and the key check. */
   verifier: Verifier;
+  /** The database API: `spam_check` and `ip_info`. */
+  database: DatabaseClient;
   /** Milliseconds one call may take. */
   timeoutMs: number;
   /** Where the database API is, for messages: the origin only, never a query. */
@@ -38,8 +42,13 @@ export function connect(command: string, values: ConnectionValues, env: NodeJS.P
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),
       ...(values['database-endpoint'] ? { databaseEndpoint: values['database-endpoint'] } : {}),
     });
+    const database = createDatabaseClient({
+      authKey,
+      ...(values['database-endpoint'] ? { endpoint: values['database-endpoint'] } : {}),
+    });
     return {
       verifier,
+      database,
       timeoutMs,
       databaseOrigin: origin(values['database-endpoint'] ?? 'https://api.cleantalk.org/'),
       realtimeOrigin: origin(values.endpoint ?? 'https://moderate.cleantalk.org/api2.0'),

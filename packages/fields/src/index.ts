@@ -102,6 +102,64 @@ export const BEHAVIOUR_SAMPLE_MS = 150;
 /** Length of a bot-detector event token. */
 export const EVENT_TOKEN_LENGTH = 64;
 
+/**
+ * A well-formed event token: {@link EVENT_TOKEN_LENGTH} URL-safe characters. The widget copies
+ * only such a token into a form and the verifier sends only such a token on: anyone can type one,
+ * so CleanTalk is the judge of whether it is real.
+ */
+export const EVENT_TOKEN_PATTERN: RegExp = /^[A-Za-z0-9_-]{64}$/;
+
+/** True when `value` is a well-formed event token ({@link EVENT_TOKEN_PATTERN}). */
+export function isEventToken(value: unknown): value is string {
+  return typeof value === 'string' && EVENT_TOKEN_PATTERN.test(value);
+}
+
+/**
+ * Why a start token ({@link FIELDS.startToken}) was refused: `malformed`, `tampered` (bad signature),
+ * `expired`, `early` (sent back sooner than the server's minimum age), `replayed`, `foreign`
+ * (issued for another session), `unavailable` (the replay store did not answer).
+ */
+export const START_TOKEN_PROBLEMS = [
+  'malformed',
+  'tampered',
+  'expired',
+  'early',
+  'replayed',
+  'foreign',
+  'unavailable',
+] as const;
+export type StartTokenProblem = (typeof START_TOKEN_PROBLEMS)[number];
+
+/**
+ * Why the time a visitor spent on the page is not trusted: a {@link StartTokenProblem}, `missing`
+ * (no start token, or no start time, was sent), or a client start time in the `future`.
+ */
+export const START_TIME_PROBLEMS = ['missing', ...START_TOKEN_PROBLEMS, 'future'] as const;
+export type StartTimeProblem = (typeof START_TIME_PROBLEMS)[number];
+
+/**
+ * The start-token route's wire format: `GET` answers `200` with JSON {@link StartTokenAnswer},
+ * uncached, and sets the session cookie the token is bound to. The token is opaque to the widget.
+ */
+export interface StartTokenAnswer {
+  token: string;
+}
+
+/** Where the verifier's adapters serve start tokens unless told otherwise. */
+export const DEFAULT_START_TOKEN_PATH = '/ct-protected-form/start-token';
+
+/**
+ * A well-formed start token: 100 base64url characters (75 bytes: version, issue time, nonce,
+ * session binding, HMAC-SHA-256), one spelling per token.
+ */
+export const START_TOKEN_PATTERN: RegExp = /^[A-Za-z0-9_-]{100}$/;
+
+/** The token of a start-token route's answer, or `undefined` when the answer is not one. */
+export function readStartTokenAnswer(body: unknown): string | undefined {
+  const token = (body as Partial<StartTokenAnswer> | null)?.token;
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
 /** CleanTalk's bot-detector wrapper script. */
 export const DEFAULT_DETECTOR_SRC = 'https://fd.cleantalk.org/ct-bot-detector-wrapper.js';
 

@@ -36,7 +36,7 @@ async function runDevserver() {
 
 async function runApp(apiUrl) {
   const { default: Fastify } = await import('fastify');
-  const { ctProtectedForm } = await import('../dist/fastify/index.js');
+  const { ctProtectedForm } = await import('../dist/adapters/fastify/index.js');
   const { DEFAULT_AUTH_KEY } = await import('@ct-protected-form/devserver');
   const app = Fastify({ logger: false });
   // A pool as large as the most submissions in flight here (500): this bench measures the route, not

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@ct-protected-form/devserver';
 import { FIELDS } from '@ct-protected-form/fields';
-import { buildCheckRequest } from '../dist/request.js';
-import { parseCheckResponse } from '../dist/response.js';
-import { readClientSignals, resolveStartTime } from '../dist/signals.js';
+import { parseCheckResponse } from '../dist/check/answer.js';
+import { buildCheckRequest } from '../dist/check/request.js';
+import { readClientSignals, resolveStartTime } from '../dist/check/signals.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const started = Date.now() - 12_000;

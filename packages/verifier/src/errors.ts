@@ -1,4 +1,4 @@
-import { safeString } from './safe-string.js';
+import { safeString } from './check/safe-string.js';
 
 /**
  * Every error this package creates extends {@link CtProtectedFormError}: a fixed `name`, a stable

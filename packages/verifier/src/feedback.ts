@@ -1,5 +1,4 @@
-import type { ConnectionPool } from './connection-pool.js';
-import { redactError } from './database/redact.js';
+import { LICENCE_CODES, splitCodes, toNumber } from './check/answer.js';
 import {
   ConnectionError,
   CtProtectedFormError,
@@ -8,8 +7,10 @@ import {
   ResponseError,
 } from './errors.js';
 import { describe } from './options.js';
-import { LICENCE_CODES, splitCodes, toNumber } from './response.js';
-import { callJson } from './transport.js';
+import { redactError } from './redact.js';
+import { callJson } from './transport/call-json.js';
+import type { ConnectionPool } from './transport/connection-pool.js';
+import type { Transport } from './transport/transport.js';
 import { AGENT } from './version.js';
 
 /** One decision to report back to CleanTalk. */
@@ -59,7 +60,7 @@ export interface FeedbackResult {
 export interface FeedbackContext {
   authKey: string;
   endpoint: URL;
-  fetch: typeof globalThis.fetch;
+  transport: Transport;
   timeoutMs: number;
   retries: number;
   /** Shares the checks' bound on calls in flight. */
@@ -106,7 +107,7 @@ export async function sendFeedback(
     const batch = valid.slice(start, start + batchSize);
     try {
       const body = await callJson({
-        fetch: context.fetch,
+        transport: context.transport,
         url: context.endpoint,
         method: 'POST',
         body: JSON.stringify({

@@ -1,23 +1,11 @@
-export type { BotVerdict, CheckBotRequest, IpFrequency } from './check-bot.js';
-export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.js';
-export type {
-  BatchOptions,
-  DatabaseCallOptions,
-  DatabaseProgress,
-  DatabaseReport,
-  RecordResult,
-  RecordStatus,
-} from './database/batch.js';
+export { displayReason, LICENCE_CODES } from './check/answer.js';
+export type { BotVerdict, CheckBotRequest, IpFrequency } from './check/check-bot.js';
+export { isSecretHeader, scrubHeaders } from './check/headers.js';
+export type { CheckMethod, CheckRequest } from './check/request.js';
+export type { StartTime, StartTimeProblem } from './check/signals.js';
+export type { FormInput, HeadersInput, RelevanceContext, Submission } from './check/submission.js';
+export type { Decision, Verdict } from './check/verdict.js';
 export type { CheckKeyOptions, KeyStatus } from './database/check-key.js';
-export type { IpInfoData, IpInfoOptions, IpInfoReport, IpInfoResult } from './database/ip-info.js';
-export type { RecordType } from './database/records.js';
-export type { RetryOptions } from './database/retry.js';
-export type {
-  SpamCheckData,
-  SpamCheckOptions,
-  SpamCheckReport,
-  SpamCheckResult,
-} from './database/spam-check.js';
 export {
   ApiError,
   type CheckError,
@@ -32,7 +20,6 @@ export {
   TimeoutError,
 } from './errors.js';
 export type { FeedbackItem, FeedbackOptions, FeedbackResult, RejectedFeedback } from './feedback.js';
-export { isSecretHeader, scrubHeaders } from './headers.js';
 export {
   DEFAULT_DATABASE_ENDPOINT,
   DEFAULT_ENDPOINT,
@@ -41,15 +28,6 @@ export {
   type VerifierLogger,
   type VerifierOptions,
 } from './options.js';
-export type { CheckMethod, CheckRequest } from './request.js';
-export { displayReason, LICENCE_CODES } from './response.js';
-export type { StartTime, StartTimeProblem } from './signals.js';
-export type {
-  StartTokenCheck,
-  StartTokenContext,
-  StartTokenProblem,
-  StartTokenVerifier,
-} from './start-token.js';
 export type { InvalidStartTokenPolicy } from './start-tokens/policy.js';
 export {
   createMemoryReplayStore,
@@ -58,8 +36,13 @@ export {
 } from './start-tokens/replay-store.js';
 export { ReplayStoreError } from './start-tokens/replay-store-error.js';
 export { DEFAULT_SESSION_COOKIE } from './start-tokens/session-cookie.js';
+export type {
+  StartTokenCheck,
+  StartTokenContext,
+  StartTokenProblem,
+  StartTokenVerifier,
+} from './start-tokens/start-token-verifier.js';
 export { createStartTokens, type StartTokens, type StartTokensOptions } from './start-tokens/start-tokens.js';
-export type { FormInput, HeadersInput, RelevanceContext, Submission } from './submission.js';
-export type { Decision, Verdict } from './verdict.js';
+export type { CircuitBreakerOptions, CircuitState } from './transport/circuit-breaker.js';
 export { type CreateVerifierOptions, createVerifier, type Verifier } from './verifier.js';
 export { AGENT, VERSION } from './version.js';

@@ -1,6 +1,8 @@
-import { defaultFetch } from '#default-fetch';
-import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { defaultTransport } from '#default-transport';
 import { OptionsError } from './errors.js';
+import type { CircuitBreakerOptions } from './transport/circuit-breaker.js';
+import { fromFetch } from './transport/from-fetch.js';
+import type { Transport } from './transport/transport.js';
 
 /** What a check yields when CleanTalk could not be asked or gave no usable answer. */
 export type FailMode = 'allow' | 'review' | 'block' | 'allow-if-js';
@@ -70,8 +72,8 @@ export interface VerifierOptions {
    * The `fetch` used to reach CleanTalk. The default keeps connections alive and reuses them: on
    * Node a shared `node:http`/`node:https` client (a fraction of the CPU of Node 20's global
    * `fetch`), elsewhere the runtime's `fetch`. Pass `globalThis.fetch` to route calls through a
-   * global undici dispatcher (e.g. an outgoing proxy). The Node default hands the answer over as
-   * text, without a WHATWG `Response` per call: a custom `fetch` costs more CPU per check.
+   * global undici dispatcher (e.g. an outgoing proxy). The Node default reads the answer as text,
+   * without a WHATWG `Response` per call: a custom `fetch` costs more CPU per check.
    * @default a kept-alive node:http client on Node, else globalThis.fetch
    */
   fetch?: typeof globalThis.fetch;
@@ -119,7 +121,8 @@ export interface ResolvedOptions {
   retries: number;
   maxConnections: number;
   circuitBreaker: CircuitBreakerOptions | false;
-  fetch: typeof globalThis.fetch;
+  /** The `fetch` option through `fromFetch()`, or the default transport. */
+  transport: Transport;
   now: () => number;
   logger: VerifierLogger;
   responseLang: string;
@@ -130,6 +133,7 @@ export interface ResolvedOptions {
 export const DEFAULT_ENDPOINT = 'https://moderate.cleantalk.org/api2.0';
 export const DEFAULT_DATABASE_ENDPOINT = 'https://api.cleantalk.org/';
 export const DEFAULT_TIMEOUT_MS = 3000;
+export const DEFAULT_MAX_CONNECTIONS = 64;
 const MAX_TIMEOUT_MS = 120_000;
 const FAIL_MODES: readonly FailMode[] = ['allow', 'review', 'block', 'allow-if-js'];
 
@@ -138,7 +142,12 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new OptionsError('options', `expected an object, got ${describe(options)}`);
   }
-  const maxConnections = validateInteger('maxConnections', options.maxConnections ?? 64, 1, 10_000);
+  const maxConnections = validateInteger(
+    'maxConnections',
+    options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    1,
+    10_000,
+  );
   return {
     authKey: validateAuthKey(options.authKey),
     endpoint: validateUrl('endpoint', options.endpoint ?? DEFAULT_ENDPOINT),
@@ -148,7 +157,10 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     retries: validateInteger('retries', options.retries ?? 1, 0, 5),
     maxConnections,
     circuitBreaker: options.circuitBreaker ?? {},
-    fetch: validateFunction('fetch', options.fetch ?? defaultFetch(maxConnections)),
+    transport:
+      options.fetch === undefined
+        ? defaultTransport(maxConnections)
+        : fromFetch(validateFunction('fetch', options.fetch)),
     now: validateFunction('now', options.now ?? Date.now),
     logger: validateLogger(options.logger ?? console),
     responseLang: validateLang(options.responseLang ?? 'en'),
@@ -182,7 +194,7 @@ export function validateAuthKey(value: unknown): string {
   return value;
 }
 
-function validateUrl(option: string, value: unknown): URL {
+export function validateUrl(option: string, value: unknown): URL {
   if (!(typeof value === 'string' || value instanceof URL)) {
     throw new OptionsError(option, `expected a URL string, got ${describe(value)}`);
   }
@@ -216,7 +228,7 @@ function validateFailMode(value: unknown): FailMode {
   return value as FailMode;
 }
 
-function validateFunction<T>(option: string, value: T): T {
+export function validateFunction<T>(option: string, value: T): T {
   if (typeof value !== 'function')
     throw new OptionsError(option, `expected a function, got ${describe(value)}`);
   return value;

@@ -1,12 +1,13 @@
-import { type BotVerdict, buildBotRequest, readBotAnswer } from './check-bot.js';
-import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { ConnectionPool } from './connection-pool.js';
+import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './check/answer.js';
+import type { BotVerdict } from './check/check-bot.js';
+import { decisionOf } from './check/decision.js';
+import { CHECK_KINDS } from './check/methods.js';
+import type { BuildContext, CheckMethod } from './check/request.js';
+import { readClientSignals, resolveStartTime } from './check/signals.js';
+import { normaliseIp, type Submission } from './check/submission.js';
+import type { Decision, Verdict } from './check/verdict.js';
 import type { DatabaseContext } from './database/call.js';
 import { type CheckKeyOptions, checkKey, type KeyStatus } from './database/check-key.js';
-import { type IpInfoOptions, type IpInfoReport, ipInfo } from './database/ip-info.js';
-import { redactError, redactText } from './database/redact.js';
-import { type SpamCheckOptions, type SpamCheckReport, spamCheck } from './database/spam-check.js';
-import { decisionOf } from './decision.js';
 import {
   type CheckError,
   CircuitOpenError,
@@ -16,23 +17,25 @@ import {
   LicenceError,
   TimeoutError,
 } from './errors.js';
-import { type FeedbackItem, type FeedbackOptions, type FeedbackResult, sendFeedback } from './feedback.js';
-import { getHeader } from './headers.js';
-import { fitsAsIs, fitText } from './message-size.js';
+import {
+  type FeedbackContext,
+  type FeedbackItem,
+  type FeedbackOptions,
+  type FeedbackResult,
+  sendFeedback,
+} from './feedback.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
-import { buildCheckRequest, type CheckMethod, type CheckRequest } from './request.js';
-import { type CheckResponse, dashboardUrl, displayReason, parseCheckResponse } from './response.js';
-import { readClientSignals, resolveStartTime, type StartTimeProblem } from './signals.js';
-import type { StartTokenCheck, StartTokenProblem, StartTokenVerifier } from './start-token.js';
+import { redactError, redactText } from './redact.js';
 import {
   applyStartTokenPolicy,
   type InvalidStartTokenPolicy,
   validateInvalidStartTokenPolicy,
 } from './start-tokens/policy.js';
-import { readSessionCookie } from './start-tokens/session-cookie.js';
-import { normaliseIp, type Submission } from './submission.js';
-import { callJson } from './transport.js';
-import type { Decision, Verdict } from './verdict.js';
+import type { StartTokenVerifier } from './start-tokens/start-token-verifier.js';
+import { createTokenReader } from './start-tokens/submission-token.js';
+import { callJson } from './transport/call-json.js';
+import { CircuitBreaker, type CircuitState } from './transport/circuit-breaker.js';
+import { ConnectionPool } from './transport/connection-pool.js';
 
 /** What decided a verdict; the check adds what every verdict of it carries. */
 type Outcome = Pick<Verdict, 'decision' | 'verified' | 'basis' | 'codes' | 'reason'> &
@@ -75,34 +78,15 @@ export interface Verifier {
    */
   sendFeedback(items: readonly FeedbackItem[], options?: FeedbackOptions): Promise<FeedbackResult>;
   /**
-   * Checks emails and IPs against CleanTalk's spam database (`spam_check`), 1000 a call, waiting
-   * out rate limits and "In progress" answers within bounds. One result per record, in order.
+   * Validates the access key without spending a check (`notice_paid_till`): call it once at
+   * startup. The rest of the database API is `createDatabaseClient` from `/database`.
    */
-  spamCheck(records: readonly string[], options?: SpamCheckOptions): Promise<SpamCheckReport>;
-  /** Looks up the country of IPs (`ip_info`), 1000 a call. One result per IP, in order. */
-  ipInfo(ips: readonly string[], options?: IpInfoOptions): Promise<IpInfoReport>;
-  /** Validates the access key without spending a check (`notice_paid_till`). */
   checkKey(options?: CheckKeyOptions): Promise<KeyStatus>;
   /** The circuit breaker's state now (`closed` when it is turned off). */
   readonly circuit: CircuitState;
 }
 
 const LOG_INTERVAL_MS = 60_000;
-
-/**
- * What a refused token says about JavaScript (`js_on`): a forged or misused one is counted against
- * it (0), one of ours sent too early or too late says nothing (omitted), so a person who left the
- * page open overnight is held by the policy, not refused by CleanTalk as a script-less bot.
- */
-const REFUSED_EVIDENCE: Record<StartTokenProblem, false | undefined> = {
-  malformed: false,
-  tampered: false,
-  replayed: false,
-  foreign: false,
-  early: undefined,
-  expired: undefined,
-  unavailable: undefined,
-};
 const FAILURE_REASON = 'Your message could not be checked for spam right now. Please try again later.';
 
 /**
@@ -115,27 +99,10 @@ const FAILURE_REASON = 'Your message could not be checked for spam right now. Pl
  */
 export function createVerifier(options: CreateVerifierOptions): Verifier {
   const resolved = resolveOptions(options);
-  const startTokens = options.startTokens;
   const invalidStartToken = validateInvalidStartTokenPolicy(options.invalidStartToken ?? 'review');
+  const readToken = createTokenReader(options.startTokens, resolved.logger, resolved.timeoutMs);
   const lastLogged = new Map<string, number>();
   const endpointName = `${resolved.endpoint.origin}${resolved.endpoint.pathname}`;
-  const sessionCookie = startTokens?.cookieName;
-  let replayStoreFull = false;
-
-  /** One warning when the replay store fills up, one more once it records tokens again. */
-  function noteReplayCheck(result: StartTokenCheck): void {
-    if (!result.ok) return;
-    const full = result.replayChecked === false;
-    if (full === replayStoreFull) return;
-    replayStoreFull = full;
-    if (full) {
-      resolved.logger.warn(
-        '[ct-protected-form] the start-token replay store is full: tokens are accepted without the single-use check and submit_time comes from the visitor clock until entries expire (use a larger maxEntries or the Redis store)',
-      );
-    } else {
-      resolved.logger.warn('[ct-protected-form] the start-token replay store records tokens again');
-    }
-  }
 
   function report(error: CheckError): void {
     const now = resolved.now();
@@ -150,8 +117,6 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     }
   }
 
-  // One bound on the calls this verifier has in flight to the real-time API: checks and feedback.
-  const pool = new ConnectionPool(resolved.maxConnections);
   const breaker =
     resolved.circuitBreaker === false
       ? undefined
@@ -159,50 +124,53 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
           resolved.logger.warn(`[ct-protected-form] CleanTalk circuit ${state}: ${why}`);
         });
 
-  const database: DatabaseContext = {
+  // The one place the key is held: every call to CleanTalk (checks, feedback, the key check) reads
+  // it from here. One bound on the calls in flight to the real-time API: checks and feedback.
+  const upstream: FeedbackContext & Omit<DatabaseContext, 'endpoint'> = {
     authKey: resolved.authKey,
-    endpoint: resolved.databaseEndpoint,
-    fetch: resolved.fetch,
+    endpoint: resolved.endpoint,
+    transport: resolved.transport,
+    timeoutMs: resolved.timeoutMs,
     retries: resolved.retries,
+    pool: new ConnectionPool(resolved.maxConnections),
   };
+  const database: DatabaseContext = { ...upstream, endpoint: resolved.databaseEndpoint };
+
+  /**
+   * The one point where what came back from CleanTalk or a transport meets the key: an answer or a
+   * custom fetch's error may quote the request. Errors this package words itself from a status or a
+   * deadline cannot hold it: skipping them keeps a burst of 500 timeouts cheap.
+   */
+  function withoutKey(outcome: Outcome): Outcome {
+    const { authKey } = upstream;
+    const error = outcome.error;
+    if (
+      error &&
+      !(
+        error instanceof TimeoutError ||
+        error instanceof CircuitOpenError ||
+        error instanceof HttpStatusError
+      )
+    ) {
+      outcome.error = redactError(error, authKey) as CheckError;
+    }
+    if (outcome.codes.length > 0) outcome.codes = outcome.codes.map((code) => redactText(code, authKey));
+    if (outcome.reason) outcome.reason = redactText(outcome.reason, authKey);
+    return outcome;
+  }
 
   async function check(method: CheckMethod | 'check_bot', submission: Submission): Promise<Verdict> {
     const started = performance.now();
     if (!submission || typeof submission !== 'object') {
       throw new TypeError('check expects a submission object with at least { ip }');
     }
+    const kind = CHECK_KINDS[method];
     const ip = normaliseIp(submission.ip);
     const signals = readClientSignals(submission.form);
     const now = resolved.now();
-
-    let verifiedStartedAt = finiteOrUndefined(submission.verifiedStartedAt);
-    let tokenProblem: StartTimeProblem | undefined;
-    // Evidence that JavaScript ran comes only from what the server issued: true when a token (or a
-    // start the caller verified) came back valid, false when one was sent and refused.
-    let jsEvidence: boolean | undefined = verifiedStartedAt === undefined ? undefined : true;
-    // A filled honeypot is decided below without CleanTalk: it spends no start token either.
-    if (verifiedStartedAt === undefined && startTokens && !signals.honeypotFilled) {
-      if (signals.startToken === undefined) {
-        tokenProblem = 'missing';
-        // The page was served a JavaScript test and did not pass it: no script ran, or a bot skipped it.
-        jsEvidence = false;
-      } else {
-        const session = sessionCookie
-          ? readSessionCookie(getHeader(submission.headers, 'cookie'), sessionCookie)
-          : undefined;
-        const result = await verifyStartToken(startTokens, signals.startToken, session, resolved.timeoutMs);
-        noteReplayCheck(result);
-        if (result.ok) {
-          jsEvidence = true;
-          // A token that could not be recorded as used may be a replay: its time is not trusted.
-          if (result.replayChecked !== false) verifiedStartedAt = result.issuedAt;
-        } else {
-          tokenProblem = result.problem;
-          jsEvidence = REFUSED_EVIDENCE[result.problem];
-        }
-      }
-    }
-    const startTime = resolveStartTime(signals, now, verifiedStartedAt, tokenProblem);
+    const reading = readToken(submission, signals);
+    const token = reading instanceof Promise ? await reading : reading;
+    const startTime = resolveStartTime(signals, now, token.verifiedStartedAt, token.problem);
 
     /**
      * A verdict of this check, its fields written one by one in a fixed order: object spreads here
@@ -211,7 +179,7 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
     const verdictOf = (outcome: Outcome): Verdict => {
       const verdict: Verdict = {
         method,
-        jsProven: jsEvidence === true,
+        jsProven: token.jsEvidence === true,
         eventToken: signals.eventToken !== undefined,
         startTime,
         flags: outcome.flags ?? {},
@@ -237,46 +205,35 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
       });
     }
 
-    const request =
-      method === 'check_bot'
-        ? buildBotRequest(submission, {
-            authKey: resolved.authKey,
-            ip,
-            signals,
-            startTime,
-            sendPageQuery: resolved.sendPageQuery,
-          })
-        : buildCheckRequest(submission, {
-            method,
-            authKey: resolved.authKey,
-            responseLang: resolved.responseLang,
-            eventTokenEnabled: resolved.eventTokenEnabled,
-            ip,
-            signals,
-            startTime,
-            jsEvidence,
-            sendPageQuery: resolved.sendPageQuery,
-          });
+    // `method` is this kind's own: check_bot's request reads none of the text fields.
+    const context = {
+      method,
+      authKey: upstream.authKey,
+      responseLang: resolved.responseLang,
+      eventTokenEnabled: resolved.eventTokenEnabled,
+      ip,
+      signals,
+      startTime,
+      jsEvidence: token.jsEvidence,
+      sendPageQuery: resolved.sendPageQuery,
+    } as BuildContext;
+    const built = kind.request(submission, context);
+    const request = built instanceof Promise ? await built : built;
 
-    // Only an oversized text costs an await: the usual check stays synchronous up to the call.
-    if (method !== 'check_bot' && !textsFit(request as CheckRequest)) {
-      await fitTexts(request as CheckRequest, method === 'check_message');
-    }
-
+    let body: unknown;
     let response: CheckResponse;
-    let botAnswer: ReturnType<typeof readBotAnswer> = {};
     let answered = false;
     try {
-      const body = await callJson({
-        fetch: resolved.fetch,
-        url: resolved.endpoint,
+      body = await callJson({
+        transport: upstream.transport,
+        url: upstream.endpoint,
         method: 'POST',
         body: JSON.stringify(request),
         // The whole check answers within timeoutMs: a slow replay store leaves CleanTalk less time.
-        timeoutMs: Math.max(1, Math.round(resolved.timeoutMs - (performance.now() - started))),
-        retries: resolved.retries,
+        timeoutMs: Math.max(1, Math.round(upstream.timeoutMs - (performance.now() - started))),
+        retries: upstream.retries,
         what: `CleanTalk ${method}`,
-        pool,
+        pool: upstream.pool,
         // Asked once the check has a connection slot: one that waited in line while the circuit
         // opened answers at once instead of going out.
         admit: () => {
@@ -289,98 +246,53 @@ export function createVerifier(options: CreateVerifierOptions): Verifier {
         },
       });
       response = parseCheckResponse(body);
-      if (method === 'check_bot') botAnswer = readBotAnswer(body);
     } catch (error) {
       // JSON that is no check answer is a failure too; a refused key is a healthy CleanTalk's answer.
       if (answered && !(error instanceof LicenceError)) breaker?.failed();
-      // A custom fetch may quote the request it failed to send, key included.
-      const failure = asCheckError(error, method);
-      // Errors this package words itself from a status or a deadline cannot hold the key: skipping
-      // their redaction keeps a burst of 500 timeouts cheap.
-      const checkError = (
-        failure instanceof TimeoutError ||
-        failure instanceof CircuitOpenError ||
-        failure instanceof HttpStatusError
-          ? failure
-          : redactError(failure, resolved.authKey)
-      ) as CheckError;
-      report(checkError);
-      const decision = failDecision(resolved, jsEvidence === true);
-      return applyStartTokenPolicy(
-        verdictOf({
-          decision,
-          verified: false,
-          basis: 'failure',
-          codes: [],
-          reason: decision === 'block' ? FAILURE_REASON : '',
-          error: checkError,
-        }),
-        tokenProblem,
-        invalidStartToken,
-      );
+      const outcome = withoutKey({
+        decision: failDecision(resolved, token.jsEvidence === true),
+        verified: false,
+        basis: 'failure',
+        codes: [],
+        reason: '',
+        error: asCheckError(error, method),
+      });
+      if (outcome.decision === 'block') outcome.reason = FAILURE_REASON;
+      report(outcome.error as CheckError);
+      return applyStartTokenPolicy(verdictOf(outcome), token.problem, invalidStartToken);
     }
 
     const decision = decisionOf(method, response);
-    const verdict = verdictOf({
-      decision,
-      verified: true,
-      basis: 'cleantalk',
-      // An answer that echoes the request must not carry the key on to the visitor or a log.
-      codes: response.codes.map((code) => redactText(code, resolved.authKey)),
-      reason:
-        decision === 'allow'
-          ? ''
-          : redactText(displayReason(response.comment), resolved.authKey) ||
-            defaultReason(decision, response),
-      inactive: response.inactive,
-      flags: pickFlags(response),
-    });
+    const verdict = verdictOf(
+      withoutKey({
+        decision,
+        verified: true,
+        basis: 'cleantalk',
+        codes: response.codes,
+        reason:
+          decision === 'allow' ? '' : displayReason(response.comment) || defaultReason(decision, response),
+        inactive: response.inactive,
+        flags: pickFlags(response),
+      }),
+    );
     if (response.id) {
       verdict.requestId = response.id;
       verdict.dashboardUrl = dashboardUrl(response.id);
     }
-    if (method === 'check_bot') Object.assign(verdict, botAnswer);
-    return applyStartTokenPolicy(verdict, tokenProblem, invalidStartToken);
+    kind.read?.(verdict, body);
+    return applyStartTokenPolicy(verdict, token.problem, invalidStartToken);
   }
 
   return {
     checkMessage: (submission) => check('check_message', submission),
     checkNewUser: (submission) => check('check_newuser', submission),
     checkBot: (submission) => check('check_bot', submission) as Promise<BotVerdict>,
-    sendFeedback: (items, feedbackOptions) =>
-      sendFeedback(
-        {
-          authKey: resolved.authKey,
-          endpoint: resolved.endpoint,
-          fetch: resolved.fetch,
-          timeoutMs: resolved.timeoutMs,
-          retries: resolved.retries,
-          pool,
-        },
-        items,
-        feedbackOptions,
-      ),
-    spamCheck: (records, spamCheckOptions) => spamCheck(database, records, spamCheckOptions),
-    ipInfo: (ips, ipInfoOptions) => ipInfo(database, ips, ipInfoOptions),
+    sendFeedback: (items, feedbackOptions) => sendFeedback(upstream, items, feedbackOptions),
     checkKey: (checkKeyOptions) => checkKey(database, checkKeyOptions),
     get circuit(): CircuitState {
       return breaker?.state ?? 'closed';
     },
   };
-}
-
-function textsFit(request: CheckRequest): boolean {
-  return fitsAsIs(request.message ?? '') && fitsAsIs(request.example ?? '');
-}
-
-/** Keeps `message` and `example` within CleanTalk's practical size (see message-size.ts). */
-async function fitTexts(request: CheckRequest, compress: boolean): Promise<void> {
-  if (request.message !== undefined && !fitsAsIs(request.message)) {
-    request.message = await fitText(request.message, compress);
-  }
-  if (request.example !== undefined && !fitsAsIs(request.example)) {
-    request.example = await fitText(request.example, compress);
-  }
 }
 
 function failDecision(options: ResolvedOptions, jsProven: boolean): Decision {
@@ -416,29 +328,4 @@ function asCheckError(error: unknown, method: string): CheckError {
     return error as CheckError;
   // A custom fetch threw something unexpected: still a verdict, never a crash.
   return new ConnectionError(`CleanTalk ${method}`, error);
-}
-
-function finiteOrUndefined(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-async function verifyStartToken(
-  verifier: StartTokenVerifier,
-  token: string,
-  session: string | undefined,
-  timeoutMs: number,
-): Promise<StartTokenCheck> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      verifier.verify(token, { session }),
-      new Promise<StartTokenCheck>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, problem: 'unavailable' }), Math.min(timeoutMs, 1000));
-      }),
-    ]);
-  } catch {
-    return { ok: false as const, problem: 'unavailable' as const };
-  } finally {
-    clearTimeout(timer);
-  }
 }

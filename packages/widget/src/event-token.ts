@@ -1,8 +1,5 @@
-import { DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protected-form/fields';
+import { DETECTOR_STORAGE_KEY, FIELDS, isEventToken } from '@ct-protected-form/fields';
 import { isOwnField } from './hidden-fields.js';
-
-/** A token as the verifier accepts it: `EVENT_TOKEN_LENGTH` (64) URL-safe characters, nothing else. */
-const isToken = (value: unknown): value is string => typeof value === 'string' && /^[\w-]{64}$/.test(value);
 
 /**
  * The bot detector's current event token: from one of its inputs in the document (ours are
@@ -11,11 +8,11 @@ const isToken = (value: unknown): value is string => typeof value === 'string' &
  */
 export function readEventToken(): string {
   for (const input of document.getElementsByName(FIELDS.eventToken) as NodeListOf<HTMLInputElement>) {
-    if (!isOwnField(input) && isToken(input.value)) return input.value;
+    if (!isOwnField(input) && isEventToken(input.value)) return input.value;
   }
   try {
     const { value } = JSON.parse(localStorage.getItem(DETECTOR_STORAGE_KEY) as string) ?? {};
-    if (isToken(value)) return value;
+    if (isEventToken(value)) return value;
   } catch {
     // Malformed JSON, or storage blocked (sandboxed frame, privacy settings): no token from there.
   }

@@ -1,3 +1,5 @@
+import { readStartTokenAnswer } from '@ct-protected-form/fields';
+
 /**
  * Fetches a server-signed start token: `GET url` answering JSON `{"token": "…"}`. Never cached
  * (a start token is single-use and dated). Rejects on an HTTP error or an answer without a token.
@@ -9,9 +11,7 @@ export async function fetchStartToken(url: string, signal?: AbortSignal): Promis
     headers: { accept: 'application/json' },
     signal,
   });
-  const body: { token?: unknown } | null = response.ok ? await response.json() : null;
-  if (typeof body?.token !== 'string' || !body.token) {
-    throw new Error(`GET ${url} answered ${response.status} without a start token`);
-  }
-  return body.token;
+  const token = readStartTokenAnswer(response.ok ? await response.json() : null);
+  if (token === undefined) throw new Error(`GET ${url} answered ${response.status} without a start token`);
+  return token;
 }

@@ -1,10 +1,10 @@
 import type {
+  DatabaseClient,
   DatabaseProgress,
   DatabaseReport,
   RecordResult,
   RetryOptions,
-  Verifier,
-} from '@ct-protected-form/verifier';
+} from '@ct-protected-form/verifier/database';
 import { type Connection, type ConnectionValues, connect } from '../connection.js';
 import type { CommandContext } from '../context.js';
 import { explainFailure } from '../failure.js';
@@ -41,7 +41,7 @@ export interface BatchCommandSpec<T extends object> {
   extraOptions?: Record<string, { type: 'string' | 'boolean' }>;
   toRow(result: RecordResult<T>, line: number): Row;
   run(
-    verifier: Verifier,
+    database: DatabaseClient,
     values: readonly string[],
     settings: BatchRunSettings,
     options: Record<string, unknown>,
@@ -148,7 +148,7 @@ export async function runBatchCommand<T extends object>(
     for (let offset = 0; offset < todo.length; offset += sliceSize) {
       const slice = todo.slice(offset, offset + sliceSize);
       report = await spec.run(
-        connection.verifier,
+        connection.database,
         slice.map((record) => record.value),
         {
           ...settings,

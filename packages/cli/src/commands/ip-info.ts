@@ -1,4 +1,4 @@
-import type { IpInfoData } from '@ct-protected-form/verifier';
+import type { IpInfoData } from '@ct-protected-form/verifier/database';
 import type { Command } from '../context.js';
 import { type BatchCommandSpec, runBatchCommand } from './batch.js';
 import { batchHelp, CONNECTION_HELP, EXIT_HELP } from './common-help.js';
@@ -23,7 +23,7 @@ const spec: BatchCommandSpec<IpInfoData> = {
     if (result.status !== 'ok') return { ...row, error: result.error };
     return { ...row, country_code: result.countryCode ?? null, country_name: result.countryName ?? null };
   },
-  run: (verifier, values, settings) => verifier.ipInfo(values, settings),
+  run: (database, values, settings) => database.ipInfo(values, settings),
   tally() {
     const countries = new Set<string>();
     return {

@@ -1,4 +1,4 @@
-import type { SpamCheckData } from '@ct-protected-form/verifier';
+import type { SpamCheckData } from '@ct-protected-form/verifier/database';
 import type { Command } from '../context.js';
 import { UsageError } from '../usage-error.js';
 import { type BatchCommandSpec, runBatchCommand } from './batch.js';
@@ -58,12 +58,12 @@ const spec: BatchCommandSpec<SpamCheckData> = {
       sha256: result.sha256 ?? null,
     };
   },
-  run(verifier, values, settings, options) {
+  run(database, values, settings, options) {
     const date = options.date;
     if (date !== undefined && (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))) {
       throw new UsageError(`--date expects YYYY-MM-DD, got ${JSON.stringify(date)}`, 'spam-check');
     }
-    return verifier.spamCheck(values, { ...settings, ...(date ? { date } : {}) });
+    return database.spamCheck(values, { ...settings, ...(date ? { date } : {}) });
   },
   tally() {
     let listed = 0;

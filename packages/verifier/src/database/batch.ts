@@ -1,3 +1,4 @@
+import { safeString } from '../check/safe-string.js';
 import {
   ApiError,
   ConnectionError,
@@ -8,7 +9,6 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { describe } from '../options.js';
-import { safeString } from '../safe-string.js';
 import { callDatabase, type DatabaseContext, RATE_LIMIT_ERROR } from './call.js';
 import { type ParsedRecord, parseRecord, type RecordType, recordKey } from './records.js';
 import { backoff, type ResolvedRetry, type RetryOptions, resolveRetry, whole } from './retry.js';

@@ -1,7 +1,8 @@
+import { toNumber } from '../check/answer.js';
 import { ApiError, ResponseError } from '../errors.js';
-import { toNumber } from '../response.js';
-import { callJson } from '../transport.js';
-import { redactAnswer, redactError, redactText } from './redact.js';
+import { redactAnswer, redactError, redactText } from '../redact.js';
+import { callJson } from '../transport/call-json.js';
+import type { Transport } from '../transport/transport.js';
 
 /** The database API methods this library calls. */
 export type DatabaseMethod = 'spam_check' | 'ip_info' | 'notice_paid_till';
@@ -10,7 +11,7 @@ export type DatabaseMethod = 'spam_check' | 'ip_info' | 'notice_paid_till';
 export interface DatabaseContext {
   authKey: string;
   endpoint: URL;
-  fetch: typeof globalThis.fetch;
+  transport: Transport;
   /** Extra attempts after a connection-level failure. */
   retries: number;
 }
@@ -48,7 +49,7 @@ export async function callDatabase(
   let body: unknown;
   try {
     body = await callJson({
-      fetch: context.fetch,
+      transport: context.transport,
       url,
       method: request.data ? 'POST' : 'GET',
       body: request.data ? new URLSearchParams({ data: request.data.join(',') }) : undefined,

@@ -1,5 +1,5 @@
+import { toFlag, toNumber } from '../check/answer.js';
 import { ResponseError } from '../errors.js';
-import { toFlag, toNumber } from '../response.js';
 import { type DatabaseCallOptions, resolveCallOptions } from './batch.js';
 import { callDatabase, type DatabaseContext } from './call.js';
 

@@ -1,5 +1,5 @@
+import { normaliseIp } from '../check/submission.js';
 import { SubmissionError } from '../errors.js';
-import { normaliseIp } from '../submission.js';
 
 /** What a database record is. */
 export type RecordType = 'email' | 'ip';

@@ -1,5 +1,5 @@
+import { toFlag, toNumber } from '../check/answer.js';
 import { OptionsError } from '../errors.js';
-import { toFlag, toNumber } from '../response.js';
 import { type BatchOptions, type DatabaseReport, type RecordResult, runBatch } from './batch.js';
 import type { DatabaseContext } from './call.js';
 

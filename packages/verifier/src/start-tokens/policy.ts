@@ -1,7 +1,7 @@
+import type { StartTimeProblem } from '../check/signals.js';
+import type { Decision, Verdict } from '../check/verdict.js';
 import { OptionsError } from '../errors.js';
 import { describe } from '../options.js';
-import type { StartTimeProblem } from '../signals.js';
-import type { Decision, Verdict } from '../verdict.js';
 
 /**
  * What a check decides when a signed start token was sent but not accepted (`malformed`,

@@ -1,10 +1,11 @@
+import { START_TOKEN_PATTERN } from '@ct-protected-form/fields';
 import { OptionsError } from '../errors.js';
 import { describe, validateInteger } from '../options.js';
-import type { StartTokenCheck, StartTokenContext, StartTokenVerifier } from '../start-token.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { createMemoryReplayStore, type ReplayStore } from './replay-store.js';
 import { ReplayStoreError } from './replay-store-error.js';
 import { DEFAULT_SESSION_COOKIE, isSessionId } from './session-cookie.js';
+import type { StartTokenCheck, StartTokenContext, StartTokenVerifier } from './start-token-verifier.js';
 
 /** Options of {@link createStartTokens}. Validated once, at creation. */
 export interface StartTokensOptions {
@@ -75,7 +76,6 @@ const NONCE_OFFSET = 9;
 const BINDING_OFFSET = NONCE_OFFSET + NONCE_BYTES;
 const PAYLOAD_BYTES = BINDING_OFFSET + BINDING_BYTES;
 const TOKEN_BYTES = PAYLOAD_BYTES + SIGNATURE_BYTES;
-const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((TOKEN_BYTES * 4) / 3)}}$`);
 const MIN_SECRET_BYTES = 32;
 const MAX_SECRETS = 16;
 /** Tolerated clock difference between the instances that issue and verify tokens. */
@@ -157,7 +157,8 @@ export function createStartTokens(options: StartTokensOptions): StartTokens {
   }
 
   async function verify(token: string, context?: StartTokenContext): Promise<StartTokenCheck> {
-    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return { ok: false, problem: 'malformed' };
+    if (typeof token !== 'string' || !START_TOKEN_PATTERN.test(token))
+      return { ok: false, problem: 'malformed' };
     const bytes = decodeBase64Url(token);
     if (bytes.length !== TOKEN_BYTES || bytes[0] !== VERSION) return { ok: false, problem: 'malformed' };
     const payload = bytes.subarray(0, PAYLOAD_BYTES);

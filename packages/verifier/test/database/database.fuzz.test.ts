@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { CtProtectedFormError, createVerifier } from '@ct-protected-form/verifier';
+import { CtProtectedFormError } from '@ct-protected-form/verifier';
+import { createDatabaseClient } from '@ct-protected-form/verifier/database';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FUZZ_TIMEOUT, hostileString, hostileValue, runs } from '../helpers/hostile-values.js';
@@ -77,8 +78,8 @@ describe('database API under hostile answers', () => {
           fc.array(answer, { minLength: 1, maxLength: 4 }),
           fc.integer({ min: 1, max: 5 }),
           async (method, list, answers, chunkSize) => {
-            const verifier = createVerifier({ authKey: KEY, fetch: stubFetch(answers), logger: console });
-            const report = await verifier[method](list as string[], {
+            const database = createDatabaseClient({ authKey: KEY, fetch: stubFetch(answers) });
+            const report = await database[method](list as string[], {
               retry: noWait,
               chunkSize,
               timeoutMs: 1000,
@@ -104,9 +105,9 @@ describe('database API under hostile answers', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 3 }), async (answers) => {
-          const verifier = createVerifier({ authKey: KEY, fetch: stubFetch(answers) });
+          const database = createDatabaseClient({ authKey: KEY, fetch: stubFetch(answers) });
           try {
-            const status = await verifier.checkKey({ timeoutMs: 1000 });
+            const status = await database.checkKey({ timeoutMs: 1000 });
             expect(typeof status.valid).toBe('boolean');
             expect(inspect(status, { depth: Infinity })).not.toContain(KEY);
           } catch (error) {
@@ -123,12 +124,15 @@ describe('database API under hostile answers', () => {
   it(
     'rejects a record list that is not an array, and nothing else',
     async () => {
-      const verifier = createVerifier({ authKey: KEY, fetch: stubFetch([{ kind: 'throw', value: 'x' }]) });
+      const database = createDatabaseClient({
+        authKey: KEY,
+        fetch: stubFetch([{ kind: 'throw', value: 'x' }]),
+      });
       await fc.assert(
         fc.asyncProperty(
           hostileValue.filter((value) => !Array.isArray(value)),
           async (value) => {
-            await expect(verifier.spamCheck(value as string[])).rejects.toThrow();
+            await expect(database.spamCheck(value as string[])).rejects.toThrow();
           },
         ),
         runs(30),

@@ -1,5 +1,6 @@
 import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
-import { ApiError, createVerifier } from '@ct-protected-form/verifier';
+import { ApiError } from '@ct-protected-form/verifier';
+import { createDatabaseClient } from '@ct-protected-form/verifier/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const KEY = 'ip8info7key6secret';
@@ -11,11 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const verifier = () => createVerifier({ authKey: KEY, databaseEndpoint: server.databaseUrl });
+const database = () => createDatabaseClient({ authKey: KEY, endpoint: server.databaseUrl });
 
 describe('ipInfo', () => {
   it('answers the country of IPv4 and IPv6 addresses, in order', async () => {
-    const report = await verifier().ipInfo(['8.8.8.8', '2001:4860:4860:0::8888', '203.0.113.5']);
+    const report = await database().ipInfo(['8.8.8.8', '2001:4860:4860:0::8888', '203.0.113.5']);
     expect(report.complete).toBe(true);
     expect(report.results).toMatchObject([
       { status: 'ok', type: 'ip', countryCode: 'US', countryName: 'United States' },
@@ -29,7 +30,7 @@ describe('ipInfo', () => {
   });
 
   it('reports emails and garbage as invalid instead of sending them', async () => {
-    const report = await verifier().ipInfo(['ann@example.com', '1.1.1.1', 'nope']);
+    const report = await database().ipInfo(['ann@example.com', '1.1.1.1', 'nope']);
     expect(report.results.map((result) => result.status)).toEqual(['invalid', 'ok', 'invalid']);
     expect(report.results[0]).toMatchObject({ error: 'expected an IP address, got an email' });
   });
@@ -37,7 +38,7 @@ describe('ipInfo', () => {
   it('waits for the next minute when the 10-calls limit is reached', async () => {
     const waits: number[] = [];
     const ips = Array.from({ length: 12 }, (_, i) => `198.51.100.${i + 1}`);
-    const report = await verifier().ipInfo(ips, {
+    const report = await database().ipInfo(ips, {
       chunkSize: 1,
       retry: {
         sleep: async (ms) => {
@@ -52,7 +53,7 @@ describe('ipInfo', () => {
   });
 
   it('stops with an ApiError for an unknown key', async () => {
-    const report = await createVerifier({ authKey: 'nobody', databaseEndpoint: server.databaseUrl }).ipInfo([
+    const report = await createDatabaseClient({ authKey: 'nobody', endpoint: server.databaseUrl }).ipInfo([
       '8.8.8.8',
     ]);
     expect(report.error).toBeInstanceOf(ApiError);

@@ -1,13 +1,11 @@
 import { inspect } from 'node:util';
 import { type DevServer, startDevServer } from '@ct-protected-form/devserver';
+import { ApiError, HttpStatusError, OptionsError } from '@ct-protected-form/verifier';
 import {
-  ApiError,
-  createVerifier,
-  HttpStatusError,
-  OptionsError,
+  createDatabaseClient,
+  type DatabaseClientOptions,
   type SpamCheckResult,
-  type VerifierOptions,
-} from '@ct-protected-form/verifier';
+} from '@ct-protected-form/verifier/database';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const KEY = 'spam1check0key9secret';
@@ -29,8 +27,8 @@ afterEach(() => {
   server.clearRequests();
 });
 
-const verifier = (options: Partial<VerifierOptions> = {}) =>
-  createVerifier({ authKey: KEY, databaseEndpoint: server.databaseUrl, ...options });
+const database = (options: Partial<DatabaseClientOptions> = {}) =>
+  createDatabaseClient({ authKey: KEY, endpoint: server.databaseUrl, ...options });
 
 /** A sleep that moves the devserver's clock instead of waiting, and remembers each wait. */
 function fakeSleep() {
@@ -54,7 +52,7 @@ const ok = (result: SpamCheckResult | undefined) => {
 
 describe('spamCheck', () => {
   it('answers one typed result per record, in order, with numbers coerced', async () => {
-    const report = await verifier().spamCheck(['ann@example.com', 'stop_email@example.com', '192.0.2.66']);
+    const report = await database().spamCheck(['ann@example.com', 'stop_email@example.com', '192.0.2.66']);
     expect(report).toMatchObject({ complete: true, calls: 1 });
     const [ann, spammer, ip] = report.results;
     expect(ok(ann)).toMatchObject({
@@ -78,7 +76,7 @@ describe('spamCheck', () => {
   });
 
   it('posts the records in the body, never in the URL, and the key only in the query', async () => {
-    await verifier().spamCheck(['ann@example.com']);
+    await database().spamCheck(['ann@example.com']);
     const request = spamChecks()[0];
     expect(request?.query).toMatchObject({ method_name: 'spam_check', auth_key: KEY });
     expect(request?.query).not.toHaveProperty('data');
@@ -86,7 +84,7 @@ describe('spamCheck', () => {
   });
 
   it('checks IPv6 addresses and matches answers whatever their spelling', async () => {
-    const report = await verifier().spamCheck([
+    const report = await database().spamCheck([
       '2001:DB8:0:0:0:0:0:66',
       '2001:4860:4860::8888',
       '::ffff:192.0.2.66',
@@ -100,13 +98,13 @@ describe('spamCheck', () => {
 
   it('sends 1000 records in one call and 1001 in two', async () => {
     const emails = (n: number) => Array.from({ length: n }, (_, i) => `user${i}@example.com`);
-    const thousand = await verifier().spamCheck(emails(1000));
+    const thousand = await database().spamCheck(emails(1000));
     expect(thousand).toMatchObject({ complete: true, calls: 1 });
     expect(sentData(0)).toHaveLength(1000);
 
     server.clearRequests();
     const progress: number[] = [];
-    const more = await verifier().spamCheck(emails(1001), { onProgress: (p) => progress.push(p.done) });
+    const more = await database().spamCheck(emails(1001), { onProgress: (p) => progress.push(p.done) });
     expect(more).toMatchObject({ complete: true, calls: 2 });
     expect(spamChecks().map((_, i) => sentData(i).length)).toEqual([1000, 1]);
     expect(more.results.every((result) => result.status === 'ok')).toBe(true);
@@ -114,12 +112,12 @@ describe('spamCheck', () => {
   });
 
   it('refuses a chunk size CleanTalk would reject', async () => {
-    await expect(verifier().spamCheck(['a@example.com'], { chunkSize: 1001 })).rejects.toThrow(OptionsError);
+    await expect(database().spamCheck(['a@example.com'], { chunkSize: 1001 })).rejects.toThrow(OptionsError);
   });
 
   it('reports a record String() cannot convert as invalid instead of throwing', async () => {
     // Found by the property tests: spamCheck([Object.create(null)]) threw a TypeError.
-    const report = await verifier().spamCheck([Object.create(null), 'ann@example.com'] as never);
+    const report = await database().spamCheck([Object.create(null), 'ann@example.com'] as never);
     expect(report.results.map((result) => [result.status, result.record])).toEqual([
       ['invalid', '[object Object]'],
       ['ok', 'ann@example.com'],
@@ -127,7 +125,7 @@ describe('spamCheck', () => {
   });
 
   it('reports malformed records without sending them and asks duplicates once', async () => {
-    const report = await verifier().spamCheck([
+    const report = await database().spamCheck([
       'not an email',
       'ann@example.com',
       '',
@@ -160,7 +158,7 @@ describe('spamCheck', () => {
     try {
       const { waits, sleep } = fakeSleep();
       const records = ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'];
-      const report = await createVerifier({ authKey: KEY, databaseEndpoint: limited.databaseUrl }).spamCheck(
+      const report = await createDatabaseClient({ authKey: KEY, endpoint: limited.databaseUrl }).spamCheck(
         records,
         {
           chunkSize: 1,
@@ -186,7 +184,7 @@ describe('spamCheck', () => {
     });
     try {
       const { waits, sleep } = fakeSleep();
-      const report = await createVerifier({ authKey: KEY, databaseEndpoint: limited.databaseUrl }).spamCheck(
+      const report = await createDatabaseClient({ authKey: KEY, endpoint: limited.databaseUrl }).spamCheck(
         ['a@example.com', 'b@example.com', 'c@example.com'],
         { chunkSize: 1, retry: { sleep, rateLimitRetries: 2, initialDelayMs: 10 } },
       );
@@ -203,7 +201,7 @@ describe('spamCheck', () => {
   it('asks again for records CleanTalk answered "In progress" for', async () => {
     server.rules.inProgressRecords.push('later@example.com');
     const { waits, sleep } = fakeSleep();
-    const report = await verifier().spamCheck(['later@example.com', 'ann@example.com'], { retry: { sleep } });
+    const report = await database().spamCheck(['later@example.com', 'ann@example.com'], { retry: { sleep } });
     expect(report.complete).toBe(true);
     expect(report.results.map((result) => result.status)).toEqual(['ok', 'ok']);
     expect(spamChecks()).toHaveLength(2);
@@ -213,9 +211,9 @@ describe('spamCheck', () => {
   it('marks records still "In progress" after every repeat as pending, and carries on', async () => {
     const { sleep } = fakeSleep();
     let calls = 0;
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: KEY,
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
       fetch: async () => {
         calls++;
         return Response.json({ data: calls <= 3 ? 'In progress' : { 'b@example.com': { appears: 0 } } });
@@ -230,9 +228,9 @@ describe('spamCheck', () => {
   });
 
   it('reports records missing from the answer and per-record errors', async () => {
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: KEY,
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
       fetch: async () =>
         Response.json({
           data: {
@@ -251,12 +249,12 @@ describe('spamCheck', () => {
   it('repeats a call after an HTTP 5xx and stops after the last repeat with a typed error', async () => {
     const { waits, sleep } = fakeSleep();
     server.setFault({ status: 502, paths: ['db'], times: 1 });
-    const recovered = await verifier().spamCheck(['ann@example.com'], { retry: { sleep } });
+    const recovered = await database().spamCheck(['ann@example.com'], { retry: { sleep } });
     expect(recovered.complete).toBe(true);
     expect(waits).toEqual([2000]);
 
     server.setFault({ status: 500, paths: ['db'] });
-    const failed = await verifier().spamCheck(['ann@example.com', 'bob@example.com'], {
+    const failed = await database().spamCheck(['ann@example.com', 'bob@example.com'], {
       chunkSize: 1,
       retry: { sleep },
     });
@@ -267,9 +265,9 @@ describe('spamCheck', () => {
   });
 
   it('stops at once with an ApiError for a key CleanTalk does not know', async () => {
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: 'wrong-key-123',
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
     }).spamCheck(['ann@example.com']);
     expect(report.complete).toBe(false);
     expect(report.error).toBeInstanceOf(ApiError);
@@ -280,7 +278,7 @@ describe('spamCheck', () => {
   it('rejects with the signal reason when aborted between calls, after reporting the finished records', async () => {
     const controller = new AbortController();
     const finished: string[] = [];
-    const run = verifier().spamCheck(['a@example.com', 'b@example.com', 'c@example.com'], {
+    const run = database().spamCheck(['a@example.com', 'b@example.com', 'c@example.com'], {
       chunkSize: 1,
       signal: controller.signal,
       onProgress: (progress) => {
@@ -295,7 +293,7 @@ describe('spamCheck', () => {
   it('rejects with the signal reason when aborted during a hanging call', async () => {
     server.setFault({ drop: 'hang', paths: ['db'] });
     const controller = new AbortController();
-    const run = verifier().spamCheck(['a@example.com'], { signal: controller.signal, timeoutMs: 60_000 });
+    const run = database().spamCheck(['a@example.com'], { signal: controller.signal, timeoutMs: 60_000 });
     setTimeout(() => controller.abort(new Error('interrupted')), 50);
     await expect(run).rejects.toThrow('interrupted');
   });
@@ -305,9 +303,9 @@ describe('the access key in database API failures', () => {
   const SECRET = 'sup3r+secret/key=42';
 
   it('never appears in an error a transport built from the URL', async () => {
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: SECRET,
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
       fetch: async (input) => {
         const url = String(input);
         throw new TypeError(`request to ${url} failed`, { cause: new Error(`connect ECONNREFUSED ${url}`) });
@@ -323,9 +321,9 @@ describe('the access key in database API failures', () => {
   });
 
   it('never appears in an ApiError, even when CleanTalk repeats it', async () => {
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: SECRET,
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
       fetch: async () => Response.json({ error_no: 2, error_message: `Access key ${SECRET} is not valid.` }),
     }).spamCheck(['ann@example.com']);
     expect(report.error).toBeInstanceOf(ApiError);
@@ -334,9 +332,9 @@ describe('the access key in database API failures', () => {
   });
 
   it('never appears in a report when CleanTalk echoes it in a record', async () => {
-    const report = await createVerifier({
+    const report = await createDatabaseClient({
       authKey: SECRET,
-      databaseEndpoint: server.databaseUrl,
+      endpoint: server.databaseUrl,
       fetch: async () =>
         Response.json({
           data: {
@@ -353,7 +351,7 @@ describe('the access key in database API failures', () => {
 
   it('never appears in a timeout', async () => {
     server.setFault({ drop: 'hang', paths: ['db'] });
-    const report = await createVerifier({ authKey: SECRET, databaseEndpoint: server.databaseUrl }).spamCheck(
+    const report = await createDatabaseClient({ authKey: SECRET, endpoint: server.databaseUrl }).spamCheck(
       ['ann@example.com'],
       { timeoutMs: 50, retry: { failureRetries: 0 } },
     );
