@@ -12,7 +12,6 @@ import {
   type Submission,
   SubmissionError,
   TimeoutError,
-  type VerifierOptions,
 } from '@ct-protected-form/verifier';
 import { describe, expect, it, vi } from 'vitest';
 import { useLocalCleanTalk } from './helpers/local-cleantalk.js';

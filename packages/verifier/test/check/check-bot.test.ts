@@ -4,7 +4,6 @@ import {
   createVerifier,
   LicenceError,
   TimeoutError,
-  type VerifierOptions,
 } from '@ct-protected-form/verifier';
 import { describe, expect, it, vi } from 'vitest';
 import { buildBotRequest, readBotAnswer } from '../../src/check/check-bot.js';

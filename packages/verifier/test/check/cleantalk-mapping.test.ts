@@ -7,7 +7,6 @@ import {
   LicenceError,
   type Submission,
   type Verdict,
-  type VerifierOptions,
 } from '@ct-protected-form/verifier';
 import { describe, expect, it } from 'vitest';
 import { useLocalCleanTalk } from '../helpers/local-cleantalk.js';
