@@ -1,35 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
-import { type RunningCms, startCms } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromiumCms } from './chromium-cms.js';
 
 const TOKEN_FIELD = 'ct_bot_detector_event_token';
 
-let browser: Browser;
-let cms: RunningCms;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  cms = await startCms();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await cms.close();
-});
+const chromium = useChromiumCms();
 
 async function openPage(): Promise<Page> {
-  context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
+  const context = await chromium.newContext();
   const page = await context.newPage();
-  await page.goto(`${cms.url}/`);
+  await page.goto(`${chromium.cms.url}/`);
   // Auto mode is done once the detector's token is in the form.
   await page.waitForFunction(
     (field) =>
@@ -55,8 +36,8 @@ describe('a WordPress-style page with one script tag', () => {
     );
     expect(await page.locator('ct-protected-form').count()).toBe(0);
     const original = await readFile(new URL('../public/index.html', import.meta.url), 'utf8');
-    const served = await (await fetch(`${cms.url}/`)).text();
-    expect(served.replace(cms.devserver.detectorUrl, '')).toBe(
+    const served = await (await fetch(`${chromium.cms.url}/`)).text();
+    expect(served.replace(chromium.cms.devserver.detectorUrl, '')).toBe(
       original.replace('https://fd.cleantalk.org/ct-bot-detector-wrapper.js', ''),
     );
 
@@ -92,7 +73,7 @@ describe('a WordPress-style page with one script tag', () => {
     expect(posted.get('comment_post_ID')).toBe('1');
     expect(posted.get('url')).toBe('https://ada.example');
 
-    const body = cms.devserver.lastRequest('check_message')?.body as Record<string, unknown>;
+    const body = chromium.cms.devserver.lastRequest('check_message')?.body as Record<string, unknown>;
     expect(body.event_token).toBe(posted.get(TOKEN_FIELD));
     expect(body).toMatchObject({
       event_token_enabled: 1,
@@ -102,7 +83,7 @@ describe('a WordPress-style page with one script tag', () => {
     // No start tokens on this page: nothing server-issued proves JavaScript, so js_on is left out
     // and CleanTalk judges the detector's token.
     expect(body).not.toHaveProperty('js_on');
-    expect(cms.devserver.detectorLoads).toBe(1);
+    expect(chromium.cms.devserver.detectorLoads).toBe(1);
   });
 
   it('shows the plugin’s 403 page with the reason for a blacklisted sender', async () => {

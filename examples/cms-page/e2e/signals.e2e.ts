@@ -1,29 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.js';
-import { type RunningCms, startCms } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromiumCms } from './chromium-cms.js';
 
 // What reaches CleanTalk about the browser, with and without the bot detector's token: the keys of
 // CleanTalk's WordPress plugin, in its formats.
 
-let browser: Browser;
-let cms: RunningCms;
-let context: BrowserContext | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  cms = await startCms();
-});
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  await cms.close();
-});
+const chromium = useChromiumCms();
 
 /**
  * The page, with the detector left to load or blocked (as an ad blocker would). Blocked, the page
@@ -32,18 +14,17 @@ afterEach(async () => {
  */
 async function openPage({ blockDetector }: { blockDetector: boolean }): Promise<Page> {
   // A short window, so that the post scrolls.
-  context = await browser.newContext({ viewport: { width: 900, height: 400 } });
-  context.setDefaultTimeout(10_000);
+  const context = await chromium.newContext({ viewport: { width: 900, height: 400 } });
   if (blockDetector) {
-    await context.route(cms.devserver.detectorUrl, (route) => route.abort('blockedbyclient'));
-    await context.route(`${cms.url}/`, async (route) => {
+    await context.route(chromium.cms.devserver.detectorUrl, (route) => route.abort('blockedbyclient'));
+    await context.route(`${chromium.cms.url}/`, async (route) => {
       const response = await route.fetch();
       const body = (await response.text()).replace('data-auto', 'data-auto data-honeypot');
       await route.fulfill({ response, body });
     });
   }
   const page = await context.newPage();
-  await page.goto(`${cms.url}/`);
+  await page.goto(`${chromium.cms.url}/`);
   await page.waitForFunction(() => customElements.get('ct-protected-form'));
   return page;
 }
@@ -75,7 +56,8 @@ async function comment(page: Page): Promise<URLSearchParams> {
   return new URLSearchParams(request.postData() ?? '');
 }
 
-const sentToCleanTalk = () => cms.devserver.lastRequest('check_message')?.body as Record<string, unknown>;
+const sentToCleanTalk = () =>
+  chromium.cms.devserver.lastRequest('check_message')?.body as Record<string, unknown>;
 const isSeconds = (value: unknown) =>
   Number.isInteger(value) && Math.abs((value as number) - Date.now() / 1000) < 120;
 /** The fallback set's keys, which only a check without a token carries. */
@@ -172,7 +154,7 @@ describe('browser signals in the check', () => {
   });
 
   it('a POST with no page view before it is a direct post, and carries nothing of the browser', async () => {
-    const response = await fetch(`${cms.url}/wp-comments-post.php`, {
+    const response = await fetch(`${chromium.cms.url}/wp-comments-post.php`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'comment=Hello&author=Bot&email=bot%40example.com',
