@@ -2,10 +2,10 @@ import { FIELDS } from '@ct-protected-form/fields';
 import { afterEach, expect, test, vi } from 'vitest';
 import { type AutoProtectOptions, autoProtect } from '../src/auto.js';
 import type { ProtectedFormReadyEvent } from '../src/events.js';
-import type { Protection } from '../src/protection.js';
+import type { ProtectionController } from '../src/protection-controller.js';
 import { flush, record, serialise, use } from './helpers.js';
 
-const running: Protection[] = [];
+const running: ProtectionController[] = [];
 afterEach(() => {
   for (const protection of running.splice(0)) protection.disconnect();
 });
