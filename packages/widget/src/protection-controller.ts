@@ -6,6 +6,7 @@ import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
 import { type FieldSource, listenForForms, refresh, unprotect } from './form-protector.js';
+import { isOwnField } from './hidden-fields.js';
 import type { ProtectionOptions } from './options.js';
 import { fetchStartToken } from './start-token.js';
 
@@ -120,7 +121,12 @@ export class ProtectionController implements ReactiveController, FieldSource {
   disconnect(): void {
     const root = this.#root;
     if (!root) return;
-    for (const form of this.#forms()) unprotect(form);
+    // Only the forms given fields hold inputs of ours: the others are not even looked at, which
+    // would make the browser keep a script wrapper for each until a later garbage collection.
+    for (const input of this.#query<HTMLInputElement>('input[name^="ct_"]')) {
+      const { form } = input;
+      if (form && isOwnField(input) && ProtectionController.#ownerOf(form) === this) unprotect(form);
+    }
     if (owners.get(this.#node) === this) owners.delete(this.#node);
     live.delete(this);
     waiting.delete(this);
@@ -150,8 +156,9 @@ export class ProtectionController implements ReactiveController, FieldSource {
   }
 
   appendTo<T extends FieldsBody>(body: T): T {
+    const data = body instanceof FormData || body instanceof URLSearchParams;
     for (const [name, value] of Object.entries(this.getFields())) {
-      if (body instanceof FormData || body instanceof URLSearchParams) body.set(name, value);
+      if (data) body.set(name, value);
       else (body as Record<string, unknown>)[name] = value;
     }
     return body;
@@ -201,7 +208,8 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #apply(changed: ChangedOptions): void {
     const host = this.#host;
     const { consent, behaviour } = host;
-    const invalid = (option: keyof ProtectionOptions, name: string) => {
+    /** Reports the option's value as bad when it was just set, and answers null. */
+    const invalid = (option: keyof ProtectionOptions, name: string = option) => {
       const value = host[option];
       if (changed.has(option) && changed.get(option) !== value) {
         reportError(this.#node, 'CT_INVALID_OPTION', `ct-protected-form: invalid ${name}="${value}" ignored`);
@@ -209,35 +217,38 @@ export class ProtectionController implements ReactiveController, FieldSource {
       return null;
     };
     const httpUrl = (option: 'detectorSrc' | 'startTokenUrl', name: string, value = host[option]) => {
-      if (value == null) return null;
       try {
         // A blank URL would resolve to the page itself.
-        const url = new URL(value, document.baseURI);
-        if (value.trim() && /^https?:$/.test(url.protocol)) return url.href;
+        const url = new URL(value as string, document.baseURI);
+        if (value?.trim() && /^https?:$/.test(url.protocol)) return url.href;
       } catch {
         // Reported below.
       }
-      return invalid(option, name);
+      return value == null ? null : invalid(option, name);
     };
     if (changed.has('detectorSrc')) {
       this.#src = httpUrl('detectorSrc', 'detector-src', host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
     }
     if (changed.has('startTokenUrl')) this.#url = httpUrl('startTokenUrl', 'start-token-url');
     if (changed.has('startToken')) this.startToken = host.startToken ?? '';
-    if (behaviour != null && !/^(fallback|always|off)$/.test(behaviour)) invalid('behaviour', 'behaviour');
-    if (consent != null && consent !== 'granted' && consent !== 'pending') invalid('consent', 'consent');
+    if (behaviour != null && !/^(fallback|always|off)$/.test(behaviour)) invalid('behaviour');
+    if (consent != null && !/^(granted|pending)$/.test(consent)) invalid('consent');
     if (consent == null || consent === 'granted' || hasPageConsent()) this.#consented = true;
     this.#activate();
   }
 
   /** The forms it protects now: looked for when something changed, never watched. */
   #forms(): HTMLFormElement[] {
+    return this.#query<HTMLFormElement>('form').filter(
+      (form) => ProtectionController.#ownerOf(form) === this,
+    );
+  }
+
+  #query<E extends Element>(selector: string): E[] {
     // Through the prototype: a form named "querySelectorAll" shadows the document's.
     const node = this.#node;
     const { querySelectorAll } = node === document ? Document.prototype : Element.prototype;
-    return [...(querySelectorAll.call(node, 'form') as NodeListOf<HTMLFormElement>)].filter(
-      (form) => ProtectionController.#ownerOf(form) === this,
-    );
+    return [...(querySelectorAll.call(node, selector) as NodeListOf<E>)];
   }
 
   /** The protection a form belongs to: its nearest host's, if that one takes it. */
@@ -265,23 +276,25 @@ export class ProtectionController implements ReactiveController, FieldSource {
     const url = this.#url;
     this.startToken = url ? '' : (this.#host.startToken ?? '');
     if (!url || !this.#root) return;
-    const request: Promise<void> = fetchStartToken(url)
-      .then(
-        (token) => {
-          if (this.pending === request) this.startToken = token;
-        },
-        (cause) => {
-          if (this.pending === request) {
-            reportError(this.#node, 'CT_START_TOKEN_FAILED', `No start token from ${url}`, cause);
-          }
-        },
-      )
-      .then(() => {
-        if (this.pending !== request) return;
-        this.pending = undefined;
-        this.#refresh();
-      });
+    // An answer to a request that is no longer the pending one (a newer one started, or the host
+    // left) is ignored.
+    const request: Promise<void> = fetchStartToken(url).then(
+      (token) => this.#renewed(request, token),
+      (cause) => {
+        if (this.pending === request) {
+          reportError(this.#node, 'CT_START_TOKEN_FAILED', `No start token from ${url}`, cause);
+        }
+        this.#renewed(request, '');
+      },
+    );
     this.pending = request;
+  }
+
+  #renewed(request: Promise<void>, token: string): void {
+    if (this.pending !== request) return;
+    this.startToken = token;
+    this.pending = undefined;
+    this.#refresh();
   }
 
   /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
