@@ -127,8 +127,13 @@ export class ProtectionController implements ReactiveController, FieldSource {
       const { form } = input;
       if (form && isOwnField(input) && ProtectionController.#ownerOf(form) === this) unprotect(form);
     }
-    if (owners.get(this.#node) === this) owners.delete(this.#node);
     live.delete(this);
+    if (owners.get(this.#node) === this) {
+      // Another protection of the same node (a second autoProtect()) takes its forms over.
+      const next = [...live].find((other) => other.#node === this.#node);
+      if (next) owners.set(this.#node, next);
+      else owners.delete(this.#node);
+    }
     waiting.delete(this);
     this.#root = this.pending = this.#active = undefined;
     if (![...live].some((other) => other.#root === root)) {

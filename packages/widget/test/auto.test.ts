@@ -106,3 +106,13 @@ test('disconnect stops auto mode and removes its fields', async () => {
   await flush();
   expect(protectedIds()).toEqual([]);
 });
+
+test('a second autoProtect() that stops leaves the forms to the first', () => {
+  document.body.innerHTML = '<form id="a" method="post"></form>';
+  const first = auto({ startToken: 'first' });
+  auto({ startToken: 'second' }).disconnect();
+  const form = document.forms[0] as HTMLFormElement;
+  expect(serialise(form).get(FIELDS.startToken)).toBe('first');
+  first.disconnect();
+  expect(serialise(form).has(FIELDS.startToken)).toBe(false);
+});
