@@ -242,13 +242,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
     this.#activate();
   }
 
-  /** The forms it protects now: looked for when something changed, never watched. */
-  #forms(): HTMLFormElement[] {
-    return this.#query<HTMLFormElement>('form').filter(
-      (form) => ProtectionController.#ownerOf(form) === this,
-    );
-  }
-
   #query<E extends Element>(selector: string): E[] {
     // Through the prototype: a form named "querySelectorAll" shadows the document's.
     const node = this.#node;
@@ -269,7 +262,11 @@ export class ProtectionController implements ReactiveController, FieldSource {
     let fields: Record<string, string> | undefined;
     const honeypot = this.honeypot || this.#hadHoneypot;
     this.#hadHoneypot = this.honeypot;
-    for (const form of this.#forms()) refresh(form, this, () => (fields ??= this.getFields()), honeypot);
+    // The forms are looked for when something changed, never watched.
+    for (const form of this.#query<HTMLFormElement>('form')) {
+      if (ProtectionController.#ownerOf(form) === this)
+        refresh(form, this, () => (fields ??= this.getFields()), honeypot);
+    }
   }
 
   /** Behaviour is recorded with consent only, and not at all with `behaviour="off"`. */
