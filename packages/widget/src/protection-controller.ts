@@ -73,8 +73,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #src: string | null = DEFAULT_DETECTOR_SRC;
   #url: string | null | undefined;
   #consented?: boolean;
-  /** Whether the forms had the honeypot: forms not used yet lose it when it goes. */
-  #hadHoneypot?: boolean;
   /** Whether the detector's token was waited for during this connection. */
   #active?: boolean;
 
@@ -108,7 +106,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
   configure(changed = ALL): void {
     if (this.#root) {
       this.#apply(changed);
-      this.#refresh();
+      this.#refresh(changed.has('honeypot'));
     } else if (this.#host.isConnected) this.#connect(changed);
     else if (this.#changed !== ALL) {
       for (const [key, old] of changed as Map<PropertyKey, unknown>) {
@@ -186,7 +184,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
     const root = this.#node.getRootNode();
     this.#root = root;
     this.#changed = new Map();
-    this.#hadHoneypot = false;
     live.add(this);
     owners.set(this.#node, this);
     if (!roots.has(root)) roots.set(root, listenForForms(root, ProtectionController.#ownerOf));
@@ -202,12 +199,14 @@ export class ProtectionController implements ReactiveController, FieldSource {
     // Forms the parser has yet to reach get their honeypot once it has; forms added by script
     // later get it at their first use.
     if (document.readyState === 'loading') {
-      document.addEventListener('DOMContentLoaded', () => this.#root && this.#refresh(), { once: true });
+      document.addEventListener('DOMContentLoaded', () => this.#root && this.#refresh(this.honeypot), {
+        once: true,
+      });
     }
     this.#apply(changed);
     if (!this.startToken) this.#renew();
     // Of a form not used yet only the honeypot can change: without it, no form needs a look.
-    if (this.honeypot) this.#refresh();
+    if (this.honeypot) this.#refresh(true);
   }
 
   #apply(changed: ChangedOptions): void {
@@ -257,11 +256,12 @@ export class ProtectionController implements ReactiveController, FieldSource {
     }
   }
 
-  /** Brings every form up to date, reading the token and the clock once for all of them. */
-  #refresh(): void {
+  /**
+   * Brings the forms up to date, reading the token and the clock once for all of them: those
+   * written already, and with `honeypot` (the option changed) those not used yet.
+   */
+  #refresh(honeypot = false): void {
     let fields: Record<string, string> | undefined;
-    const honeypot = this.honeypot || this.#hadHoneypot;
-    this.#hadHoneypot = this.honeypot;
     // The forms are looked for when something changed, never watched.
     for (const form of this.#query<HTMLFormElement>('form')) {
       if (ProtectionController.#ownerOf(form) === this)
