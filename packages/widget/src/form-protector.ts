@@ -66,8 +66,8 @@ export function unprotect(form: HTMLFormElement): void {
  * and no observer. The fields are written at a form's first use (focus, pointer down, input) and at
  * the latest at its submit, before the page's own submit handlers run, so that code serialising
  * `form.elements` sees them; `new FormData(form)` (and `form.submit()`) get fresh values in the data
- * set in any case. A submit waits briefly for a start token still on its way. Aborting the answer
- * removes the listeners.
+ * set in any case. A submit waits briefly for a start token still on its way. Aborting the returned
+ * controller removes the listeners.
  */
 export function listenForForms(
   root: Node,
