@@ -1,7 +1,7 @@
 import { reportError } from './events.js';
 import type { ProtectionOptions } from './options.js';
 import { TAG_NAME } from './protected-form-element.js';
-import { createProtection, type Protection } from './protection.js';
+import { ProtectionController } from './protection-controller.js';
 
 /** Options of {@link autoProtect}. */
 export interface AutoProtectOptions extends ProtectionOptions {
@@ -16,10 +16,10 @@ export interface AutoProtectOptions extends ProtectionOptions {
 /**
  * Auto mode: protects every POST form of the page that matches `selector`, including forms added
  * later (listeners on `document` catch them; nothing watches the DOM), without wrapping them or
- * changing the page's markup (beyond the hidden fields). Forms inside a `<ct-protected-form>` are left to it. Events fire on `document`.
- * Returns the {@link Protection}; its `disconnect()` stops auto mode.
+ * changing the page's markup (beyond the hidden fields). Forms inside a `<ct-protected-form>` are
+ * left to it. Events fire on `document`. Returns the protection; its `disconnect()` stops auto mode.
  */
-export function autoProtect(options: AutoProtectOptions = {}): Protection {
+export function autoProtect(options: AutoProtectOptions = {}): ProtectionController {
   let selector = options.selector || 'form';
   try {
     // Checked with the call that picks the forms: a DOM may parse lazily what querySelector need not.
@@ -34,9 +34,9 @@ export function autoProtect(options: AutoProtectOptions = {}): Protection {
   }
   // Through the prototype: a control named like one of these methods shadows the form's own.
   const { closest, getAttribute, matches } = Element.prototype;
-  const protection = createProtection(document);
-  protection.connect(
-    options,
+  // The element's controller on a host of its own: always in the document, its options set once.
+  const protection = new ProtectionController(
+    { ...options, addController() {}, isConnected: true, hasUpdated: true },
     document,
     // The attribute, not `form.method`, which an input named "method" would shadow.
     (form) =>
@@ -44,5 +44,6 @@ export function autoProtect(options: AutoProtectOptions = {}): Protection {
       matches.call(form, selector) &&
       !closest.call(form, TAG_NAME),
   );
+  protection.hostConnected();
   return protection;
 }

@@ -1,10 +1,10 @@
 import { FIELDS } from '@ct-protected-form/fields';
-import { writeFields } from './hidden-fields.js';
+import { removeOwnFields, writeFields } from './hidden-fields.js';
 
 /** The longest a submit waits for a start token still on its way; then it goes through without. */
 export const SUBMIT_HOLD_MS = 2000;
 
-/** What the form listeners take from the protection they belong to. */
+/** What the form listeners take from the protection a form belongs to. */
 export interface FieldSource {
   /**
    * Fresh values of the contract's hidden fields (the honeypot aside); with the `form` being
@@ -17,23 +17,8 @@ export interface FieldSource {
   readonly pending: Promise<unknown> | undefined;
 }
 
-/** The forms under one root, as {@link protectForms} keeps them. */
-export interface FormsProtector {
-  /**
-   * Writes `fields` (by default fresh values from the source) into the form's hidden fields now,
-   * adding the inputs if they are not there yet; the submit time only when `submitting`.
-   */
-  write(form: HTMLFormElement, fields?: Record<string, string>, submitting?: boolean): void;
-  /**
-   * Brings the form up to date after a change of the source: refreshes the hidden fields if they
-   * were written already (`fields()` gives the values); in a form not used yet, adds or removes
-   * the honeypot unless `honeypot` is false (nothing to change there).
-   */
-  refresh(form: HTMLFormElement, fields?: () => Record<string, string>, honeypot?: boolean): void;
-}
-
-/** The first sign of a visitor using a form: its hidden fields are written then. */
-const INTERACTIONS = ['focusin', 'pointerdown', 'input'] as const;
+/** Forms whose fields were written: from then on they are kept fresh. */
+const written = new WeakSet<HTMLFormElement>();
 
 // Through the prototypes: a control named "requestSubmit" shadows the form's member, and a form named
 // "addEventListener" the document's.
@@ -41,64 +26,84 @@ const { requestSubmit } = HTMLFormElement.prototype;
 const { addEventListener } = EventTarget.prototype;
 const { closest } = Element.prototype;
 
-/**
- * Protects the forms under `root` that `accepts` takes, now and whenever they are added, with one
- * set of capture listeners on `root`: no per-form object, no observer. The hidden fields are
- * written the first time a form is used (focus, pointer down, input) and at the latest when it is
- * submitted, before the page's own submit handlers run, so that code serialising `form.elements`
- * sees them. `new FormData(form)` (and `form.submit()`) carry fresh values in any case, written into
- * the data set. A submit is held briefly while a start token is still being fetched. Listening
- * stops when `signal` aborts.
- */
-export function protectForms(
-  root: EventTarget,
-  accepts: (form: HTMLFormElement) => boolean,
+/** Writes fresh fields (or `values`) into the form now; the submit time only when `submitting`. */
+export function write(
+  form: HTMLFormElement,
   source: FieldSource,
-  signal: AbortSignal,
-): FormsProtector {
-  const written = new WeakSet<HTMLFormElement>();
+  values = source.getFields(),
+  submitting?: boolean,
+): void {
+  const fields = { ...values };
+  if (!submitting) delete fields[FIELDS.submittedAt];
+  written.add(form);
+  writeFields(form, fields, source.honeypot);
+}
+
+/**
+ * Brings the form up to date after its source changed: the fields if it was written already
+ * (`fields()` gives the values), else the honeypot, unless `honeypot` is false (nothing to change).
+ */
+export function refresh(
+  form: HTMLFormElement,
+  source: FieldSource,
+  fields = () => source.getFields(),
+  honeypot = true,
+): void {
+  if (written.has(form)) write(form, source, fields());
+  else if (honeypot) writeFields(form, {}, source.honeypot);
+}
+
+/** Takes the form's fields away: it counts as never used again. */
+export function unprotect(form: HTMLFormElement): void {
+  written.delete(form);
+  removeOwnFields(form);
+}
+
+/**
+ * Serves every protected form under `root` (a document or a shadow root: `submit` and `formdata`
+ * do not leave a shadow tree) with one set of capture listeners; `ownerOf` tells which protection,
+ * if any, a form belongs to. So a page with many protections or late forms needs no per-form object
+ * and no observer. The fields are written at a form's first use (focus, pointer down, input) and at
+ * the latest at its submit, before the page's own submit handlers run, so that code serialising
+ * `form.elements` sees them; `new FormData(form)` (and `form.submit()`) get fresh values in the data
+ * set in any case. A submit waits briefly for a start token still on its way. Aborting the returned
+ * controller removes the listeners.
+ */
+export function listenForForms(
+  root: Node,
+  ownerOf: (form: HTMLFormElement) => FieldSource | undefined,
+): AbortController {
+  const abort = new AbortController();
   let resubmitting = false;
-  /** The protected form an event is about: the form itself, or the form of the control it hit. */
-  const formOf = ({ target }: Event) => {
-    const form =
-      target instanceof HTMLFormElement
-        ? target
-        : target instanceof Element
-          ? ((target as HTMLInputElement).form ?? closest.call(target, 'form'))
-          : null;
-    return form instanceof HTMLFormElement && accepts(form) ? form : null;
-  };
-  const listen = <E extends Event>(type: string, handler: (event: E, form: HTMLFormElement) => void) =>
+  const listen = <E extends Event>(
+    type: string,
+    handler: (event: E, form: HTMLFormElement, source: FieldSource) => unknown,
+  ) =>
     addEventListener.call(
       root,
       type,
       (event) => {
-        const form = formOf(event);
-        if (form) handler(event as E, form);
+        const { target } = event;
+        const form =
+          target instanceof HTMLFormElement
+            ? target
+            : target instanceof Element
+              ? ((target as HTMLInputElement).form ?? closest.call(target, 'form'))
+              : null;
+        const source = form instanceof HTMLFormElement && ownerOf(form);
+        if (source) handler(event as E, form as HTMLFormElement, source);
       },
-      { capture: true, passive: type !== 'submit', signal },
+      { capture: true, passive: type !== 'submit', signal: abort.signal },
     );
-  const self: FormsProtector = {
-    write(form, values = source.getFields(), submitting) {
-      const fields = { ...values };
-      if (!submitting) delete fields[FIELDS.submittedAt];
-      written.add(form);
-      writeFields(form, fields, source.honeypot);
-    },
-    refresh(form, fields = () => source.getFields(), honeypot = true) {
-      if (written.has(form)) self.write(form, fields());
-      else if (honeypot) writeFields(form, {}, source.honeypot);
-    },
-  };
-  for (const type of INTERACTIONS) listen(type, (_, form) => written.has(form) || self.write(form));
-  listen<SubmitEvent>('submit', (event, form) => {
+  for (const type of ['focusin', 'pointerdown', 'input']) {
+    listen(type, (_, form, source) => written.has(form) || write(form, source));
+  }
+  listen<SubmitEvent>('submit', (event, form, source) => {
     const { pending } = source;
-    if (!pending || resubmitting || event.defaultPrevented) {
-      self.write(form, source.getFields(form), true);
-      return;
-    }
-    // Hold the submit, then submit again with the same submitter, so that the clicked button's
-    // name and value are still sent. The page's own handlers only see the second submit.
+    if (!pending || resubmitting || event.defaultPrevented)
+      return write(form, source, source.getFields(form), true);
+    // Held, then submitted again with the same submitter, so that the clicked button's name and
+    // value are still sent. The page's own handlers only see the second submit.
     event.preventDefault();
     event.stopImmediatePropagation();
     const resubmit = () => {
@@ -117,13 +122,12 @@ export function protectForms(
       resubmit,
     );
   });
-  // `new FormData(form)` (and every native submission) fires `formdata`: fresh values go into the
-  // data set even when code serialises a form nobody has used, without a submit event. It does not
-  // bubble; the capture phase still passes the root.
-  listen<FormDataEvent>('formdata', ({ formData }, form) => {
+  // `formdata` does not bubble; the capture phase still passes the root. An empty value of ours
+  // leaves one already in the data set (the detector's token) alone.
+  listen<FormDataEvent>('formdata', ({ formData }, form, source) => {
     for (const [name, value] of Object.entries(source.getFields(form))) {
       formData.set(name, value || String(formData.get(name) ?? ''));
     }
   });
-  return self;
+  return abort;
 }

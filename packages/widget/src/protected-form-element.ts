@@ -1,5 +1,5 @@
 import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
-import { ProtectionController } from './protection-controller.js';
+import { type FieldsBody, ProtectionController } from './protection-controller.js';
 
 /** The element's tag name. */
 export const TAG_NAME = 'ct-protected-form';
@@ -81,14 +81,14 @@ export class ProtectedFormElement extends ReactiveElement {
     return this;
   }
 
-  readonly #controller = new ProtectionController(this);
+  readonly #protection = new ProtectionController(this);
 
   /**
    * Resolves once the detector's token is available, or the detector failed, timed out, is
    * disabled or waits for consent. Never rejects; await it before sending a form with `fetch()`.
    */
   get ready(): Promise<void> {
-    return this.#controller.protection.ready;
+    return this.#protection.ready;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -101,7 +101,7 @@ export class ProtectedFormElement extends ReactiveElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#controller.hostUpdatedWith(changed);
+    this.#protection.configure(changed);
   }
 
   /**
@@ -109,16 +109,16 @@ export class ProtectedFormElement extends ReactiveElement {
    * fallback signals also list which of its fields a person could see.
    */
   getFields(form?: HTMLFormElement): Record<string, string> {
-    return this.#controller.protection.getFields(form);
+    return this.#protection.getFields(form);
   }
 
   /** Sets the hidden fields on a `FormData`, `URLSearchParams` or plain object body, and returns it. */
-  appendTo<T extends FormData | URLSearchParams | Record<string, unknown>>(body: T): T {
-    return this.#controller.protection.appendTo(body);
+  appendTo<T extends FieldsBody>(body: T): T {
+    return this.#protection.appendTo(body);
   }
 
   /** Starts over after a submit that stayed on the page (SPA): new start time, new start token. */
   reset(): void {
-    this.#controller.protection.reset();
+    this.#protection.reset();
   }
 }

@@ -1,46 +1,347 @@
-import type { PropertyValues, ReactiveController, ReactiveElement } from '@lit/reactive-element';
+import { DEFAULT_DETECTOR_SRC, FIELDS } from '@ct-protected-form/fields';
+import type { ReactiveController } from '@lit/reactive-element';
+import { readBehaviour, recordBehaviour } from './behaviour.js';
+import { hasPageConsent, onPageConsent } from './consent.js';
+import { loadDetector } from './detector.js';
+import { readEventToken } from './event-token.js';
+import { ProtectedFormReadyEvent, reportError } from './events.js';
+import { type FieldSource, listenForForms, refresh, unprotect } from './form-protector.js';
+import { isOwnField } from './hidden-fields.js';
 import type { ProtectionOptions } from './options.js';
-import { createProtection, type Protection } from './protection.js';
+import { fetchStartToken } from './start-token.js';
 
-/** An element whose attributes are the {@link ProtectionOptions}, protecting the forms inside it. */
-export type ProtectionHost = ReactiveElement & ProtectionOptions;
+/** How long `ready` waits for the detector's event token before it resolves without one. */
+export const READY_TIMEOUT_MS = 5000;
 
 /**
- * The element's protection as a Lit controller: it connects with its host and lets go with it,
- * and applies the options its host's update changed (the host hands over `changedProperties`, which
- * a controller's own hooks do not see). Events fire on the host.
+ * What a protection is added to and reads its options from: `<ct-protected-form>`, or auto mode's
+ * plain object. The part of Lit's controller-host contract it uses.
  */
-export class ProtectionController implements ReactiveController {
-  /** The start time, token, detector and form listeners of the host's forms. */
-  readonly protection: Protection;
-  readonly #host: ProtectionHost;
-  /** Options changed while the host was out of the document, with the values they had before. */
-  #changedOut: PropertyValues = new Map();
+export interface ProtectionHost extends ProtectionOptions {
+  addController(controller: ReactiveController): void;
+  readonly isConnected: boolean;
+  readonly hasUpdated: boolean;
+}
 
-  constructor(host: ProtectionHost) {
+/** The options that changed, with their previous values: Lit's `changedProperties`. */
+export type ChangedOptions = Pick<Map<PropertyKey, unknown>, 'has' | 'get'>;
+
+/** Every option changed: a protection's first configuration. */
+const ALL: ChangedOptions = { has: () => true, get: () => ALL };
+
+/** A body {@link ProtectionController.appendTo} can add the fields to. */
+export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
+
+// Page-wide work is done once for all protections: one set of form listeners per root, one detector
+// load, one token poll, one pageshow and one consent listener, one time-zone lookup.
+const live = new Set<ProtectionController>();
+/** Each element's protection, and auto mode's under `document`: a form belongs to its nearest. */
+const owners = new WeakMap<Node, ProtectionController>();
+const roots = new Map<Node, AbortController>();
+/** The protections waiting for the detector's token, with the time they give up. */
+const waiting = new Map<ProtectionController, number>();
+let poll: ReturnType<typeof setInterval> | undefined;
+let listening = false;
+let timeZone: string | undefined;
+
+/**
+ * The state of the forms one host protects (those inside a `<ct-protected-form>`, or the page's
+ * POST forms in auto mode): start time, start token, consent, the detector's token. It connects
+ * and lets go with its host and applies the options its host's update changed. Its events fire on
+ * `node`: the element, or `document` in auto mode.
+ */
+export class ProtectionController implements ReactiveController, FieldSource {
+  /** Start time on the visitor's clock, ms since the epoch. Renewed by `reset()` and bfcache restores. */
+  startedAt = Date.now();
+  /** The current server-signed start token, or `''`. */
+  startToken = '';
+  /** The start-token request in flight: a submit waits for it. */
+  pending: Promise<void> | undefined;
+  /**
+   * Resolves once the detector's token is there, or the detector failed, took longer than
+   * {@link READY_TIMEOUT_MS}, is disabled, or waits for consent. Never rejects.
+   */
+  readonly ready: Promise<void>;
+  readonly #host: ProtectionHost;
+  readonly #node: Node;
+  readonly #accepts: (form: HTMLFormElement) => boolean;
+  #resolve!: () => void;
+  /** Where its forms' events are heard, while connected. */
+  #root: Node | undefined;
+  /** Options changed while out of the document, with the values they had before. */
+  #changed: ChangedOptions = ALL;
+  #src: string | null = DEFAULT_DETECTOR_SRC;
+  #url: string | null | undefined;
+  #consented?: boolean;
+  /** Whether the detector's token was waited for during this connection. */
+  #active?: boolean;
+
+  constructor(host: ProtectionHost, node = host as unknown as Node, accepts = (_: HTMLFormElement) => true) {
     this.#host = host;
-    this.protection = createProtection(host);
+    this.#node = node;
+    this.#accepts = accepts;
+    this.ready = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
     host.addController(this);
   }
 
+  get honeypot(): boolean {
+    return !!this.#host.honeypot;
+  }
+
   hostConnected(): void {
-    // The first time, attributes are read by the first update, which follows in a microtask. Later,
-    // what changed while it was out counts: a bad value is reported once, when it is set.
-    const host = this.#host;
-    if (host.hasUpdated) this.protection.connect(host, host, undefined, this.#changedOut);
-    this.#changedOut = new Map();
+    // The first time, the attributes come with the host's first update, a microtask later.
+    if (this.#host.hasUpdated) this.#connect(this.#changed);
   }
 
   hostDisconnected(): void {
-    this.protection.disconnect();
+    this.disconnect();
   }
 
-  /** Applies what the host's update changed: call it from the host's `updated(changedProperties)`. */
-  hostUpdatedWith(changed: PropertyValues): void {
+  /**
+   * Applies what the host's update changed (`changedProperties`). A bad value warns and fires
+   * `ct-error` when it is set, not again when another option changes.
+   */
+  configure(changed = ALL): void {
+    if (this.#root) {
+      this.#apply(changed);
+      this.#refresh(changed.has('honeypot'));
+    } else if (this.#host.isConnected) this.#connect(changed);
+    else if (this.#changed !== ALL) {
+      for (const [key, old] of changed as Map<PropertyKey, unknown>) {
+        if (!this.#changed.has(key)) (this.#changed as Map<PropertyKey, unknown>).set(key, old);
+      }
+    }
+  }
+
+  /** Undoes what connecting did, the fields it added included; answers that come later are ignored. */
+  disconnect(): void {
+    const root = this.#root;
+    if (!root) return;
+    // Only the forms given fields hold inputs of ours: the others are not even looked at, which
+    // would make the browser keep a script wrapper for each until a later garbage collection.
+    for (const input of this.#query<HTMLInputElement>('input[name^="ct_"]')) {
+      const { form } = input;
+      if (form && isOwnField(input) && ProtectionController.#ownerOf(form) === this) unprotect(form);
+    }
+    live.delete(this);
+    if (owners.get(this.#node) === this) {
+      // Another protection of the same node (a second autoProtect()) takes its forms over.
+      const next = [...live].find((other) => other.#node === this.#node);
+      if (next) owners.set(this.#node, next);
+      else owners.delete(this.#node);
+    }
+    waiting.delete(this);
+    this.#root = this.pending = this.#active = undefined;
+    if (![...live].some((other) => other.#root === root)) {
+      roots.get(root)?.abort();
+      roots.delete(root);
+    }
+  }
+
+  getFields(form?: HTMLFormElement): Record<string, string> {
+    const token = this.#consented ? readEventToken() : '';
+    const { behaviour } = this.#host;
+    timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return {
+      [FIELDS.eventToken]: token,
+      [FIELDS.startedAt]: String(this.startedAt),
+      [FIELDS.submittedAt]: String(Date.now()),
+      [FIELDS.startToken]: this.startToken,
+      [FIELDS.timeZone]: timeZone,
+      [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
+      [FIELDS.pageUrl]: location.href,
+      [FIELDS.referrer]: document.referrer,
+      [FIELDS.behaviour]: this.#records() && (!token || behaviour === 'always') ? readBehaviour(form) : '',
+      [FIELDS.lang]: document.documentElement.lang,
+    };
+  }
+
+  appendTo<T extends FieldsBody>(body: T): T {
+    const data = body instanceof FormData || body instanceof URLSearchParams;
+    for (const [name, value] of Object.entries(this.getFields())) {
+      if (data) body.set(name, value);
+      else (body as Record<string, unknown>)[name] = value;
+    }
+    return body;
+  }
+
+  reset(): void {
+    this.startedAt = Date.now();
+    this.#renew();
+    this.#refresh();
+  }
+
+  /** Consent is granted: the detector may load and its token be read. */
+  grantConsent(): void {
+    this.#consented = true;
+    this.#activate();
+    this.#refresh();
+  }
+
+  #connect(changed: ChangedOptions): void {
+    const root = this.#node.getRootNode();
+    this.#root = root;
+    this.#changed = new Map();
+    live.add(this);
+    owners.set(this.#node, this);
+    if (!roots.has(root)) roots.set(root, listenForForms(root, ProtectionController.#ownerOf));
+    if (!listening) {
+      listening = true;
+      addEventListener('pageshow', (event) => {
+        if (event.persisted) for (const protection of live) protection.reset();
+      });
+      onPageConsent(() => {
+        for (const protection of live) protection.grantConsent();
+      });
+    }
+    // Forms the parser has yet to reach get their honeypot once it has; forms added by script
+    // later get it at their first use.
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', () => this.#root && this.#refresh(this.honeypot), {
+        once: true,
+      });
+    }
+    this.#apply(changed);
+    if (!this.startToken) this.#renew();
+    // Of a form not used yet only the honeypot can change: without it, no form needs a look.
+    if (this.honeypot) this.#refresh(true);
+  }
+
+  #apply(changed: ChangedOptions): void {
     const host = this.#host;
-    if (!host.isConnected) {
-      for (const [key, old] of changed) if (!this.#changedOut.has(key)) this.#changedOut.set(key, old);
-    } else if (this.protection.connected) this.protection.configure(host, changed);
-    else this.protection.connect(host, host, undefined, changed);
+    const { consent, behaviour } = host;
+    /** Reports the option's value as bad when it was just set, and answers null. */
+    const invalid = (option: keyof ProtectionOptions, name: string = option) => {
+      const value = host[option];
+      if (changed.has(option) && changed.get(option) !== value) {
+        reportError(this.#node, 'CT_INVALID_OPTION', `ct-protected-form: invalid ${name}="${value}" ignored`);
+      }
+      return null;
+    };
+    const httpUrl = (option: 'detectorSrc' | 'startTokenUrl', name: string, value = host[option]) => {
+      try {
+        // A blank URL would resolve to the page itself.
+        const url = new URL(value as string, document.baseURI);
+        if (value?.trim() && /^https?:$/.test(url.protocol)) return url.href;
+      } catch {
+        // Reported below.
+      }
+      return value == null ? null : invalid(option, name);
+    };
+    if (changed.has('detectorSrc')) {
+      this.#src = httpUrl('detectorSrc', 'detector-src', host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
+    }
+    if (changed.has('startTokenUrl')) this.#url = httpUrl('startTokenUrl', 'start-token-url');
+    if (changed.has('startToken')) this.startToken = host.startToken ?? '';
+    if (behaviour != null && !/^(fallback|always|off)$/.test(behaviour)) invalid('behaviour');
+    if (consent != null && !/^(granted|pending)$/.test(consent)) invalid('consent');
+    if (consent == null || consent === 'granted' || hasPageConsent()) this.#consented = true;
+    this.#activate();
+  }
+
+  #query<E extends Element>(selector: string): E[] {
+    // Through the prototype: a form named "querySelectorAll" shadows the document's.
+    const node = this.#node;
+    const { querySelectorAll } = node === document ? Document.prototype : Element.prototype;
+    return [...(querySelectorAll.call(node, selector) as NodeListOf<E>)];
+  }
+
+  /** The protection a form belongs to: its nearest host's, if that one takes it. */
+  static #ownerOf(form: HTMLFormElement): ProtectionController | undefined {
+    for (let node: Node | null = form; node; node = node.parentNode) {
+      const owner = owners.get(node);
+      if (owner) return owner.#accepts(form) ? owner : undefined;
+    }
+  }
+
+  /**
+   * Brings the forms up to date, reading the token and the clock once for all of them: those
+   * written already, and with `honeypot` (the option changed) those not used yet.
+   */
+  #refresh(honeypot = false): void {
+    let fields: Record<string, string> | undefined;
+    // The forms are looked for when something changed, never watched.
+    for (const form of this.#query<HTMLFormElement>('form')) {
+      if (ProtectionController.#ownerOf(form) === this)
+        refresh(form, this, () => (fields ??= this.getFields()), honeypot);
+    }
+  }
+
+  /** Behaviour is recorded with consent only, and not at all with `behaviour="off"`. */
+  #records(): boolean | undefined {
+    return this.#consented && this.#host.behaviour !== 'off';
+  }
+
+  #renew(): void {
+    const url = this.#url;
+    this.startToken = url ? '' : (this.#host.startToken ?? '');
+    if (!url || !this.#root) return;
+    // An answer to a request that is no longer the pending one (a newer one started, or the host
+    // left) is ignored.
+    const request: Promise<void> = fetchStartToken(url).then(
+      (token) => this.#renewed(request, token),
+      (cause) => {
+        if (this.pending === request) {
+          reportError(this.#node, 'CT_START_TOKEN_FAILED', `No start token from ${url}`, cause);
+        }
+        this.#renewed(request, '');
+      },
+    );
+    this.pending = request;
+  }
+
+  #renewed(request: Promise<void>, token: string): void {
+    if (this.pending !== request) return;
+    this.startToken = token;
+    this.pending = undefined;
+    this.#refresh();
+  }
+
+  /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
+  #activate(): void {
+    const { noDetector, nonce, integrity } = this.#host;
+    const src = noDetector ? null : this.#src;
+    if (this.#records()) recordBehaviour();
+    if (!this.#root || this.#active) return;
+    if (!this.#consented || !src) {
+      this.#resolve();
+      return;
+    }
+    this.#active = true;
+    waiting.set(this, Date.now() + READY_TIMEOUT_MS);
+    loadDetector(src, { nonce, integrity }).catch((cause: Error) => {
+      if (waiting.has(this))
+        this.#settle(reportError(this.#node, 'CT_DETECTOR_FAILED', cause.message, cause));
+    });
+    poll ??= setInterval(ProtectionController.#poll, 100);
+    ProtectionController.#poll();
+  }
+
+  /** One timer for all the protections waiting: reads the token once a tick, for all of them. */
+  static #poll(): void {
+    // Storage is read only while a protection with consent waits.
+    if (!waiting.size) {
+      clearInterval(poll);
+      poll = undefined;
+      return;
+    }
+    const token = readEventToken();
+    for (const [protection, deadline] of waiting) {
+      if (token) protection.#settle(true);
+      else if (Date.now() >= deadline) {
+        protection.#settle(
+          reportError(protection.#node, 'CT_DETECTOR_TIMEOUT', `No detector token in ${READY_TIMEOUT_MS} ms`),
+        );
+      }
+    }
+  }
+
+  #settle(hasToken: boolean): void {
+    waiting.delete(this);
+    this.#refresh();
+    this.#node.dispatchEvent(new ProtectedFormReadyEvent(hasToken));
+    this.#resolve();
   }
 }

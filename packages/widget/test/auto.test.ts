@@ -2,10 +2,10 @@ import { FIELDS } from '@ct-protected-form/fields';
 import { afterEach, expect, test, vi } from 'vitest';
 import { type AutoProtectOptions, autoProtect } from '../src/auto.js';
 import type { ProtectedFormReadyEvent } from '../src/events.js';
-import type { Protection } from '../src/protection.js';
+import type { ProtectionController } from '../src/protection-controller.js';
 import { flush, record, serialise, use } from './helpers.js';
 
-const running: Protection[] = [];
+const running: ProtectionController[] = [];
 afterEach(() => {
   for (const protection of running.splice(0)) protection.disconnect();
 });
@@ -105,4 +105,14 @@ test('disconnect stops auto mode and removes its fields', async () => {
   document.body.insertAdjacentHTML('beforeend', '<form id="b" method="post"></form>');
   await flush();
   expect(protectedIds()).toEqual([]);
+});
+
+test('a second autoProtect() that stops leaves the forms to the first', () => {
+  document.body.innerHTML = '<form id="a" method="post"></form>';
+  const first = auto({ startToken: 'first' });
+  auto({ startToken: 'second' }).disconnect();
+  const form = document.forms[0] as HTMLFormElement;
+  expect(serialise(form).get(FIELDS.startToken)).toBe('first');
+  first.disconnect();
+  expect(serialise(form).has(FIELDS.startToken)).toBe(false);
 });

@@ -4,17 +4,17 @@ import {
   DETECTOR_STORAGE_KEY,
   FIELDS,
 } from '@ct-protected-form/fields';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import type { ProtectionOptions } from '../src/options.js';
-import { mount, serialise, token, use, value } from './helpers.js';
+import { drive, mount, serialise, token, use, value } from './helpers.js';
 
 // What was recorded lives as long as the module (once per page): fresh modules per test.
 let behaviour: typeof import('../src/behaviour.js');
-let protection: typeof import('../src/protection.js');
+let protection: typeof import('../src/protection-controller.js');
 beforeEach(async () => {
   vi.resetModules();
   behaviour = await import('../src/behaviour.js');
-  protection = await import('../src/protection.js');
+  protection = await import('../src/protection-controller.js');
 });
 
 const created: Array<{ disconnect(): void }> = [];
@@ -134,11 +134,11 @@ describe('reading', () => {
 });
 
 describe('in a protection', () => {
-  /** A connected protection over the body's forms. */
+  /** A connected protection over the page's forms. */
   function connect(options: ProtectionOptions = {}) {
-    const made = protection.createProtection(new EventTarget());
+    const made = drive(protection.ProtectionController);
     created.push(made);
-    made.connect({ noDetector: true, ...options }, document.body);
+    made.connect({ noDetector: true, ...options });
     return made;
   }
   const sent = (form: HTMLFormElement) => serialise(form).get(FIELDS.behaviour);
@@ -164,13 +164,14 @@ describe('in a protection', () => {
 
   test('an unknown behaviour value warns once, fires ct-error and works as "fallback"', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const target = new EventTarget();
     const errors: string[] = [];
-    target.addEventListener('ct-error', (event) => errors.push((event as Event & { code: string }).code));
+    const record = (event: Event) => errors.push((event as Event & { code: string }).code);
+    document.addEventListener('ct-error', record);
+    onTestFinished(() => document.removeEventListener('ct-error', record));
     const form = mount('<form><input name="author"></form>');
-    const made = protection.createProtection(target);
+    const made = drive(protection.ProtectionController);
     created.push(made);
-    made.connect({ noDetector: true, behaviour: 'sometimes' }, document.body);
+    made.connect({ noDetector: true, behaviour: 'sometimes' });
     made.configure(
       { noDetector: true, behaviour: 'sometimes', honeypot: true },
       new Map([['honeypot', false]]),

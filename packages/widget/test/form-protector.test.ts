@@ -1,7 +1,13 @@
 import { FIELDS } from '@ct-protected-form/fields';
 import { afterEach, expect, test, vi } from 'vitest';
-import { type FieldSource, protectForms, SUBMIT_HOLD_MS } from '../src/form-protector.js';
-import { removeOwnFields } from '../src/hidden-fields.js';
+import {
+  type FieldSource,
+  listenForForms,
+  refresh,
+  SUBMIT_HOLD_MS,
+  unprotect,
+  write,
+} from '../src/form-protector.js';
 import { mount, serialise, token, use, value, values } from './helpers.js';
 import { clobber } from './hostile.js';
 
@@ -27,16 +33,15 @@ afterEach(() => {
  * honeypot, when asked for, at once. `disconnect()` is the protection's: listeners off, fields gone.
  */
 function protectForm(form: HTMLFormElement, from: FieldSource) {
-  const abort = new AbortController();
+  const abort = listenForForms(document, (candidate) => (candidate === form ? from : undefined));
   connected.push(abort);
-  const protector = protectForms(document, (candidate) => candidate === form, from, abort.signal);
-  if (from.honeypot) protector.refresh(form);
+  if (from.honeypot) refresh(form, from);
   return {
-    write: (values?: Record<string, string>) => protector.write(form, values),
-    refresh: () => protector.refresh(form),
+    write: (values?: Record<string, string>) => write(form, from, values),
+    refresh: () => refresh(form, from),
     disconnect() {
       abort.abort();
-      removeOwnFields(form);
+      unprotect(form);
     },
   };
 }

@@ -62,3 +62,53 @@ afterEach(() => {
   document.body.innerHTML = '';
   localStorage.clear();
 });
+
+type Controller = typeof import('../src/protection-controller.js').ProtectionController;
+type Options = import('../src/options.js').ProtectionOptions;
+
+/**
+ * A protection over the whole page's forms, its events on `document`, driven as auto mode drives
+ * it: a plain host whose options `connect()` and `configure()` replace, as a new render would.
+ * `Controller` is passed in, so that a test can use a fresh copy of the module.
+ */
+export function drive(Controller: Controller) {
+  const host: Options & { addController(): void; isConnected: boolean; hasUpdated: boolean } = {
+    addController() {},
+    isConnected: true,
+    hasUpdated: true,
+  };
+  const controller = new Controller(host, document);
+  const set = (options: Options) => {
+    for (const key of Object.keys(host)) {
+      if (!['addController', 'isConnected', 'hasUpdated'].includes(key)) delete host[key as keyof Options];
+    }
+    Object.assign(host, options);
+  };
+  return {
+    controller,
+    get pending() {
+      return controller.pending;
+    },
+    get ready() {
+      return controller.ready;
+    },
+    get startedAt() {
+      return controller.startedAt;
+    },
+    getFields: (form?: HTMLFormElement) => controller.getFields(form),
+    appendTo: <T extends Parameters<typeof controller.appendTo>[0]>(body: T) => controller.appendTo(body),
+    reset: () => controller.reset(),
+    grantConsent: () => controller.grantConsent(),
+    disconnect: () => controller.hostDisconnected(),
+    /** Sets the options and connects. */
+    connect(options: Options) {
+      set(options);
+      controller.hostConnected();
+    },
+    /** Sets the options and applies them, as changed from `changed`'s values (all of them, by default). */
+    configure(options: Options, changed?: Map<string, unknown>) {
+      set(options);
+      controller.configure(changed);
+    },
+  };
+}

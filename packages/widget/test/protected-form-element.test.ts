@@ -147,3 +147,31 @@ test('works when the script runs after the markup: elements upgraded in place', 
   await flush();
   expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
 });
+
+test('protects the forms of an element inside a shadow root, whose submit and formdata stay in it', async () => {
+  const host = document.body.appendChild(document.createElement('div'));
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.innerHTML = '<ct-protected-form no-detector><form><input name="a"></form></ct-protected-form>';
+  const element = shadow.querySelector('ct-protected-form') as ProtectedFormElement;
+  await element.updateComplete;
+  const form = element.querySelector('form') as HTMLFormElement;
+  expect(serialise(form).getAll(FIELDS.startedAt)).toHaveLength(1);
+  expect(values(use(form), FIELDS.startedAt)).toHaveLength(1);
+  element.remove();
+  expect(values(form, FIELDS.startedAt)).toEqual([]);
+});
+
+test('a form inside nested elements belongs to the nearest; the outer one protects its own', async () => {
+  const outer = await render(
+    '<ct-protected-form no-detector start-token="outer"><form id="a"></form>' +
+      '<ct-protected-form no-detector start-token="inner"><form id="b"></form></ct-protected-form></ct-protected-form>',
+  );
+  const inner = outer.querySelector('ct-protected-form') as ProtectedFormElement;
+  await inner.updateComplete;
+  const [a, b] = formsOf(outer) as [HTMLFormElement, HTMLFormElement];
+  expect(value(use(a), FIELDS.startToken)).toBe('outer');
+  expect(value(use(b), FIELDS.startToken)).toBe('inner');
+  inner.remove();
+  expect(values(b, FIELDS.startToken)).toEqual([]);
+  expect(value(a, FIELDS.startToken)).toBe('outer');
+});

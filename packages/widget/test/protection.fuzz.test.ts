@@ -1,7 +1,8 @@
 import { FIELD_NAMES, FIELDS, isContractField } from '@ct-protected-form/fields';
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
-import { createProtection } from '../src/protection.js';
+import { ProtectionController } from '../src/protection-controller.js';
+import { drive } from './helpers.js';
 import { browserFormDataSet, controlName, hostileString, runs } from './hostile.js';
 
 beforeAll(() => browserFormDataSet());
@@ -29,7 +30,7 @@ function build(kind: Kind, pairs: Array<[string, string]>) {
 }
 
 test('appendTo sets each contract field once on any body, leaves its other keys and never touches a prototype', () => {
-  const protection = createProtection(new EventTarget());
+  const protection = drive(ProtectionController);
   const prototypes = [Object.prototype, FormData.prototype, URLSearchParams.prototype];
   const shapes = prototypes.map((prototype) => Reflect.ownKeys(prototype));
   fc.assert(

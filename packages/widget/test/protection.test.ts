@@ -2,14 +2,14 @@ import { DEFAULT_DETECTOR_SRC, DETECTOR_STORAGE_KEY, FIELDS } from '@ct-protecte
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ProtectedFormErrorEvent, ProtectedFormReadyEvent } from '../src/events.js';
 import type { ProtectionOptions } from '../src/options.js';
-import { flush, mount, record, serialise, token, use, value, values } from './helpers.js';
+import { drive, flush, mount, record, serialise, token, use, value, values } from './helpers.js';
 
 // The detector cache and the page-wide consent flag live as long as their modules: fresh ones per test.
-let protection: typeof import('../src/protection.js');
+let protection: typeof import('../src/protection-controller.js');
 let consent: typeof import('../src/consent.js');
 beforeEach(async () => {
   vi.resetModules();
-  protection = await import('../src/protection.js');
+  protection = await import('../src/protection-controller.js');
   consent = await import('../src/consent.js');
 });
 
@@ -18,18 +18,17 @@ afterEach(() => {
   for (const protection of created.splice(0)) protection.disconnect();
 });
 
-const root = () => document.body;
 const allForms = () => document.querySelectorAll('form');
 const scripts = () => [...document.querySelectorAll('script')];
 const storeToken = (value = token()) => localStorage.setItem(DETECTOR_STORAGE_KEY, JSON.stringify({ value }));
 
-/** A connected protection over the body's forms, with its events recorded. */
-function connect(options: ProtectionOptions = {}, target: EventTarget = new EventTarget()) {
-  const made = protection.createProtection(target);
+/** A connected protection over the page's forms, with its events recorded. */
+function connect(options: ProtectionOptions = {}) {
+  const made = drive(protection.ProtectionController);
   created.push(made);
-  const ready = record<ProtectedFormReadyEvent>(target, 'ct-ready');
-  const errors = record<ProtectedFormErrorEvent>(target, 'ct-error');
-  made.connect(options, root());
+  const ready = record<ProtectedFormReadyEvent>(document, 'ct-ready');
+  const errors = record<ProtectedFormErrorEvent>(document, 'ct-error');
+  made.connect(options);
   return { protection: made, ready, errors };
 }
 
@@ -101,7 +100,7 @@ describe('forms', () => {
     created.disconnect();
     expect(values(form, FIELDS.startedAt)).toEqual([]);
     vi.setSystemTime(1_700_000_060_000);
-    created.connect({ noDetector: true }, root());
+    created.connect({ noDetector: true });
     use(form);
     expect(values(form, FIELDS.startedAt)).toEqual(['1700000000000']);
   });

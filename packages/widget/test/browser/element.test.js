@@ -221,6 +221,21 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
+  it('protects the form of an element inside a shadow root, where submit and formdata stay', async () => {
+    const { received } = sink();
+    const host = document.body.appendChild(document.createElement('div'));
+    host.attachShadow({
+      mode: 'open',
+    }).innerHTML = `<ct-protected-form no-detector start-token="in-shadow">${COMMENT}</ct-protected-form>`;
+    const element = host.shadowRoot.querySelector('ct-protected-form');
+    await element.updateComplete;
+    equal(serialised(element.querySelector('form'), FIELDS.startToken), 'in-shadow', 'formdata');
+    element.querySelector('button').click();
+    const fields = await received();
+    equal(one(fields, FIELDS.startToken), 'in-shadow');
+    equal(one(fields, 'action'), 'publish');
+  });
+
   it('with consent pending, loads and reads nothing third-party until consent is granted', async () => {
     localStorage.setItem(DETECTOR_STORAGE_KEY, JSON.stringify({ value: 'c'.repeat(EVENT_TOKEN_LENGTH) }));
     const getItem = Storage.prototype.getItem;
