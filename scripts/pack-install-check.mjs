@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
+import parseChangeset from '@changesets/parse';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { checkSubmissions, freePort, ROUTES, START_TOKEN_SECRET, startApp } from './quick-start-checks.mjs';
@@ -41,6 +42,7 @@ try {
     problems.push(...found.problems.map((problem) => `${found.name}: ${problem}`));
   }
   problems.push(...(await publishedExportsInSync()));
+  problems.push(...(await pendingChangesetsParse(Object.keys(byName))));
   console.log(`checked the tarballs with publint and arethetypeswrong (${elapsed()})`);
 
   // 3. Three fresh apps, each with only what its quick start needs, in one pnpm workspace so a
@@ -217,6 +219,29 @@ if (problems.length > 0) {
   process.exitCode = 1;
 } else {
   console.log(`pack-and-install check passed in ${elapsed()}`);
+}
+
+/**
+ * Every pending changeset names at least one published package and nothing else: a front matter a
+ * formatter rewrote (a blank line, or `---` read as a heading underline) would release nothing.
+ */
+async function pendingChangesetsParse(packageNames) {
+  const found = [];
+  const folder = join(root, '.changeset');
+  for (const file of (await readdir(folder)).filter((name) => name.endsWith('.md') && name !== 'README.md')) {
+    let releases = [];
+    try {
+      ({ releases } = parseChangeset(await readFile(join(folder, file), 'utf8')));
+    } catch (error) {
+      found.push(`.changeset/${file}: ${error.message}`);
+      continue;
+    }
+    if (releases.length === 0) found.push(`.changeset/${file}: names no package to release`);
+    for (const { name } of releases) {
+      if (!packageNames.includes(name)) found.push(`.changeset/${file}: ${name} is not a published package`);
+    }
+  }
+  return found;
 }
 
 /** The version ranges the workspace itself uses, so the scratch install finds them in the store. */
