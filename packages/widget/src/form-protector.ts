@@ -8,9 +8,11 @@ export const SUBMIT_HOLD_MS = 2000;
 export interface FieldSource {
   /**
    * Fresh values of the contract's hidden fields (the honeypot aside); with the `form` being
-   * submitted, also which of its fields a person could see.
+   * submitted, also which of its fields a person could see. With `signals` false, `ct_behaviour`
+   * may be left empty: reading the page's size forces a layout, too slow for a first focus or
+   * keystroke, and the submit and `formdata` writes put fresh signals in anyway.
    */
-  getFields(form?: HTMLFormElement): Record<string, string>;
+  getFields(form?: HTMLFormElement, signals?: boolean): Record<string, string>;
   /** Whether the forms get the honeypot field. */
   readonly honeypot: boolean;
   /** A start token being fetched: a submit waits for it, at most {@link SUBMIT_HOLD_MS}. */
@@ -30,7 +32,7 @@ const { closest } = Element.prototype;
 export function write(
   form: HTMLFormElement,
   source: FieldSource,
-  values = source.getFields(),
+  values = source.getFields(undefined, false),
   submitting?: boolean,
 ): void {
   const fields = { ...values };
@@ -46,7 +48,7 @@ export function write(
 export function refresh(
   form: HTMLFormElement,
   source: FieldSource,
-  fields = () => source.getFields(),
+  fields = () => source.getFields(undefined, false),
   honeypot = true,
 ): void {
   if (written.has(form)) write(form, source, fields());
