@@ -56,7 +56,7 @@ export type FieldKey = keyof typeof FIELDS;
 export type FieldName = (typeof FIELDS)[FieldKey];
 
 /** Every field name of the contract, e.g. to strip them from a body before the app sees it. */
-export const FIELD_NAMES: readonly FieldName[] = Object.values(FIELDS);
+export const FIELD_NAMES: readonly FieldName[] = /* @__PURE__ */ Object.values(FIELDS);
 
 /** True when `name` is one of the contract's hidden fields. */
 export function isContractField(name: string): name is FieldName {

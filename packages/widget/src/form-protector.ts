@@ -127,9 +127,8 @@ export function listenForForms(
   // `formdata` does not bubble; the capture phase still passes the root. An empty value of ours
   // leaves one already in the data set (the detector's token) alone.
   listen<FormDataEvent>('formdata', ({ formData }, form, source) => {
-    for (const [name, value] of Object.entries(source.getFields(form))) {
-      formData.set(name, value || String(formData.get(name) ?? ''));
-    }
+    const fields = source.getFields(form);
+    for (const name in fields) formData.set(name, fields[name] || String(formData.get(name) ?? ''));
   });
   return abort;
 }

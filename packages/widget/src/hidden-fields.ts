@@ -39,7 +39,8 @@ export function writeFields(form: HTMLFormElement, fields: Record<string, string
     }
   }
   const added = document.createDocumentFragment();
-  for (const [name, value] of Object.entries(fields)) {
+  for (const name in fields) {
+    const value = fields[name] as string;
     const [input = added.appendChild(createField(name)), ...extra] = (found.get(name) ?? []).sort(
       (a, b) => +own.has(a) - +own.has(b),
     );

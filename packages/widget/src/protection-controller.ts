@@ -93,8 +93,8 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #changed: ChangedOptions = ALL;
   /** The current server-signed start token, or `''`. */
   #token = '';
-  #src: string | null = null;
-  #url: string | null = null;
+  #src?: string | null;
+  #url?: string | null;
   #consented?: boolean;
   /** Whether the detector's token was waited for during this connection. */
   #active?: boolean;
