@@ -12,6 +12,8 @@ export default defineConfig({
     emptyOutDir: false,
     minify: true,
     sourcemap: false,
+    // No `Symbol.toStringTag` on the global's namespace object: nothing reads it.
+    rolldownOptions: { output: { generatedCode: { symbols: false } } },
     lib: {
       entry: 'src/standalone.ts',
       name: 'CTProtectedForm',

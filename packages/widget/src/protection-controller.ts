@@ -152,12 +152,11 @@ export class ProtectionController implements ReactiveController, FieldSource {
         onPageConsent(() => {
           for (const protection of live) protection.grantConsent();
         });
-      }
-      // Forms the parser has yet to reach get their honeypot once it has; forms added by script
-      // later get it at their first use.
-      if (document.readyState === 'loading') {
-        document.addEventListener('DOMContentLoaded', () => this.#root && this.#refresh(this.honeypot), {
-          once: true,
+        // Forms the parser reaches after a protection connected get their honeypot once it has
+        // parsed the page (on a page parsed already, this never fires); forms added by script
+        // later get it at their first use.
+        document.addEventListener('DOMContentLoaded', () => {
+          for (const protection of live) protection.#refresh(protection.honeypot);
         });
       }
     }
@@ -294,8 +293,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
 
   /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
   #activate(): void {
-    const { noDetector, nonce, integrity } = this.#host;
-    const src = noDetector ? null : this.#src;
+    const src = this.#host.noDetector ? null : this.#src;
     if (this.#records()) recordBehaviour();
     if (!this.#root || this.#active) return;
     if (!this.#consented || !src) {
@@ -304,7 +302,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
     }
     this.#active = true;
     waiting.set(this, Date.now() + READY_TIMEOUT_MS);
-    loadDetector(src, { nonce, integrity }).catch((cause: Error) => {
+    loadDetector(src, this.#host).catch((cause: Error) => {
       if (waiting.has(this))
         this.#settle(reportError(this.#node, 'CT_DETECTOR_FAILED', cause.message, cause));
     });
