@@ -93,8 +93,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #changed: ChangedOptions = ALL;
   /** The current server-signed start token, or `''`. */
   #token = '';
-  #src?: string | null;
-  #url?: string | null;
   #consented?: boolean;
   /** Whether the detector's token was waited for during this connection. */
   #active?: boolean;
@@ -170,8 +168,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
         );
       }
     }
-    this.#src = httpUrl(host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
-    this.#url = httpUrl(host.startTokenUrl);
     if (changed.has('startToken')) this.#token = host.startToken ?? '';
     if (host.consent == null || host.consent === 'granted' || hasPageConsent()) this.#consented = true;
     this.#activate();
@@ -271,7 +267,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
   }
 
   #renew(): void {
-    const url = this.#url;
+    const url = httpUrl(this.#host.startTokenUrl);
     this.#token = url ? '' : (this.#host.startToken ?? '');
     if (!url || !this.#root) return;
     // An answer to a request that is no longer the pending one (a newer one started, or the host
@@ -293,16 +289,17 @@ export class ProtectionController implements ReactiveController, FieldSource {
 
   /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
   #activate(): void {
-    const src = this.#host.noDetector ? null : this.#src;
+    const host = this.#host;
     if (this.#records()) recordBehaviour();
     if (!this.#root || this.#active) return;
+    const src = host.noDetector ? null : httpUrl(host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
     if (!this.#consented || !src) {
       this.#resolve();
       return;
     }
     this.#active = true;
     waiting.set(this, Date.now() + READY_TIMEOUT_MS);
-    loadDetector(src, this.#host).catch((cause: Error) => {
+    loadDetector(src, host).catch((cause: Error) => {
       if (waiting.has(this))
         this.#settle(reportError(this.#node, 'CT_DETECTOR_FAILED', cause.message, cause));
     });
