@@ -1,4 +1,4 @@
-import { FIELDS } from '@ct-protected-form/fields';
+import { SUBMITTED_AT_FIELD } from '@ct-protected-form/fields';
 import { removeOwnFields, writeFields } from './hidden-fields.js';
 
 /** The longest a submit waits for a start token still on its way; then it goes through without. */
@@ -36,7 +36,7 @@ export function write(
   submitting?: boolean,
 ): void {
   const fields = { ...values };
-  if (!submitting) delete fields[FIELDS.submittedAt];
+  if (!submitting) delete fields[SUBMITTED_AT_FIELD];
   written.add(form);
   writeFields(form, fields, source.honeypot);
 }

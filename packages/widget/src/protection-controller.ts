@@ -1,4 +1,16 @@
-import { DEFAULT_DETECTOR_SRC, FIELDS } from '@ct-protected-form/fields';
+import {
+  BEHAVIOUR_FIELD,
+  DEFAULT_DETECTOR_SRC,
+  EVENT_TOKEN_FIELD,
+  LANG_FIELD,
+  PAGE_URL_FIELD,
+  REFERRER_FIELD,
+  START_TOKEN_FIELD,
+  STARTED_AT_FIELD,
+  SUBMITTED_AT_FIELD,
+  TIME_ZONE_FIELD,
+  TZ_OFFSET_FIELD,
+} from '@ct-protected-form/fields';
 import type { ReactiveController } from '@lit/reactive-element';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { hasPageConsent, onPageConsent } from './consent.js';
@@ -211,19 +223,19 @@ export class ProtectionController implements ReactiveController, FieldSource {
     const token = this.#consented ? readEventToken() : '';
     timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
     return {
-      [FIELDS.eventToken]: token,
-      [FIELDS.startedAt]: String(this.startedAt),
-      [FIELDS.submittedAt]: String(Date.now()),
-      [FIELDS.startToken]: this.#token,
-      [FIELDS.timeZone]: timeZone,
-      [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
-      [FIELDS.pageUrl]: location.href,
-      [FIELDS.referrer]: document.referrer,
-      [FIELDS.behaviour]:
+      [EVENT_TOKEN_FIELD]: token,
+      [STARTED_AT_FIELD]: String(this.startedAt),
+      [SUBMITTED_AT_FIELD]: String(Date.now()),
+      [START_TOKEN_FIELD]: this.#token,
+      [TIME_ZONE_FIELD]: timeZone,
+      [TZ_OFFSET_FIELD]: String(-new Date().getTimezoneOffset()),
+      [PAGE_URL_FIELD]: location.href,
+      [REFERRER_FIELD]: document.referrer,
+      [BEHAVIOUR_FIELD]:
         signals && this.#records() && (!token || this.#host.behaviour === 'always')
           ? readBehaviour(form)
           : '',
-      [FIELDS.lang]: document.documentElement.lang,
+      [LANG_FIELD]: document.documentElement.lang,
     };
   }
 
