@@ -43,15 +43,15 @@ export function write(
 
 /**
  * Brings the form up to date after its source changed: the fields if it was written already
- * (`fields()` gives the values), else the honeypot, unless `honeypot` is false (nothing to change).
+ * (`fields()` gives the values, fresh ones by default), else the honeypot, unless `honeypot` is false (nothing to change).
  */
 export function refresh(
   form: HTMLFormElement,
   source: FieldSource,
-  fields = () => source.getFields(undefined, false),
+  fields?: () => Record<string, string>,
   honeypot = true,
 ): void {
-  if (written.has(form)) write(form, source, fields());
+  if (written.has(form)) write(form, source, fields?.());
   else if (honeypot) writeFields(form, {}, source.honeypot);
 }
 
