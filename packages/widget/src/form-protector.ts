@@ -43,7 +43,8 @@ export function write(
 
 /**
  * Brings the form up to date after its source changed: the fields if it was written already
- * (`fields()` gives the values, fresh ones by default), else the honeypot, unless `honeypot` is false (nothing to change).
+ * (`fields()` gives the values, fresh ones by default), else the honeypot, unless `honeypot` is
+ * false (nothing to change).
  */
 export function refresh(
   form: HTMLFormElement,
@@ -86,16 +87,16 @@ export function listenForForms(
       type,
       (event) => {
         const { target } = event;
-        const form =
-          target instanceof HTMLFormElement
-            ? target
-            : target instanceof Element
-              ? ((target as HTMLInputElement).form ?? closest.call(target, 'form'))
-              : null;
+        // A control's own form (which `form="…"` may put elsewhere), else the form around the
+        // target or the target itself; a form's `form` is only ever a control named so.
+        let form: unknown = (target as HTMLInputElement).form;
+        if (!(form instanceof HTMLFormElement))
+          form = target instanceof Element && closest.call(target, 'form');
         const source = form instanceof HTMLFormElement && ownerOf(form);
         if (source) handler(event as E, form as HTMLFormElement, source);
       },
-      { capture: true, passive: type !== 'submit', signal: abort.signal },
+      // No `passive`: it changes nothing but for touch and wheel listeners.
+      { capture: true, signal: abort.signal },
     );
   for (const type of ['focusin', 'pointerdown', 'input']) {
     listen(type, (_, form, source) => written.has(form) || write(form, source));
