@@ -12,6 +12,12 @@ export default defineConfig({
     emptyOutDir: false,
     minify: true,
     sourcemap: false,
+    rolldownOptions: {
+      // The field names and other constants of the contract written where they are used.
+      optimization: { inlineConst: true },
+      // No `Symbol.toStringTag` on the global's namespace object: nothing reads it.
+      output: { generatedCode: { symbols: false } },
+    },
     lib: {
       entry: 'src/standalone.ts',
       name: 'CTProtectedForm',

@@ -1,3 +1,28 @@
+// Each field name is also a constant of its own, documented in FIELDS below: a bundler can inline
+// a constant where it must keep an object whole, every property name included.
+/** {@link FIELDS.eventToken}, as a constant. */
+export const EVENT_TOKEN_FIELD = 'ct_bot_detector_event_token';
+/** {@link FIELDS.startedAt}, as a constant. */
+export const STARTED_AT_FIELD = 'ct_started_at';
+/** {@link FIELDS.submittedAt}, as a constant. */
+export const SUBMITTED_AT_FIELD = 'ct_submitted_at';
+/** {@link FIELDS.startToken}, as a constant. */
+export const START_TOKEN_FIELD = 'ct_start_token';
+/** {@link FIELDS.timeZone}, as a constant. */
+export const TIME_ZONE_FIELD = 'ct_tz';
+/** {@link FIELDS.tzOffset}, as a constant. */
+export const TZ_OFFSET_FIELD = 'ct_tz_offset';
+/** {@link FIELDS.pageUrl}, as a constant. */
+export const PAGE_URL_FIELD = 'ct_page_url';
+/** {@link FIELDS.referrer}, as a constant. */
+export const REFERRER_FIELD = 'ct_referrer';
+/** {@link FIELDS.honeypot}, as a constant. */
+export const HONEYPOT_FIELD = 'ct_hp';
+/** {@link FIELDS.behaviour}, as a constant. */
+export const BEHAVIOUR_FIELD = 'ct_behaviour';
+/** {@link FIELDS.lang}, as a constant. */
+export const LANG_FIELD = 'ct_lang';
+
 /**
  * The hidden-field contract between `<ct-protected-form>` (which writes these fields into every
  * protected form) and `@ct-protected-form/verifier` (which reads them and turns them into a
@@ -11,52 +36,52 @@ export const FIELDS = {
    * The bot detector's event token (64 characters). CleanTalk's own detector adds an input with
    * this exact name; the widget fills it for forms the detector never saw. → `event_token`.
    */
-  eventToken: 'ct_bot_detector_event_token',
+  eventToken: EVENT_TOKEN_FIELD,
   /** Page start time on the visitor's clock, milliseconds since the epoch. → `submit_time`. */
-  startedAt: 'ct_started_at',
+  startedAt: STARTED_AT_FIELD,
   /**
    * Submit time on the same visitor clock, written when the form is submitted. With `startedAt` it
    * gives the time spent on the page even when the visitor's clock is off. → `submit_time`.
    */
-  submittedAt: 'ct_submitted_at',
+  submittedAt: SUBMITTED_AT_FIELD,
   /**
    * A server-signed start token, used instead of the client clock when the server offers one; a
    * valid one is the verifier's evidence that JavaScript ran. → `submit_time`, `js_on`.
    */
-  startToken: 'ct_start_token',
+  startToken: START_TOKEN_FIELD,
   /** The visitor's IANA time zone, e.g. `Europe/Berlin`. */
-  timeZone: 'ct_tz',
+  timeZone: TIME_ZONE_FIELD,
   /** The visitor's offset from UTC in minutes, east positive (`-new Date().getTimezoneOffset()`). → `tz`. */
-  tzOffset: 'ct_tz_offset',
+  tzOffset: TZ_OFFSET_FIELD,
   /**
    * `location.href` of the page that showed the form. → `sender_info.page_url`,
    * `post_info.post_url`, and `sender_info.REFERRER` when the submission has no `Referer` header.
    */
-  pageUrl: 'ct_page_url',
+  pageUrl: PAGE_URL_FIELD,
   /**
    * `document.referrer` of that page: where the visitor was before the form page, empty when the
    * page was opened directly. → `sender_info.REFFERRER_PREVIOUS`, as CleanTalk's WordPress plugin
    * sends it. (`sender_info.REFERRER` is the submission's own `Referer` header: the form page.)
    */
-  referrer: 'ct_referrer',
+  referrer: REFERRER_FIELD,
   /** Optional honeypot: stays empty for people, bots fill it. */
-  honeypot: 'ct_hp',
+  honeypot: HONEYPOT_FIELD,
   /**
    * The browser's fallback signals, one compact JSON object ({@link BehaviourData}), written when the
    * form carries no event token (or always, where the site opts in) and only with consent.
    * → `sender_info.page_set_timestamp`, `mouse_cursor_positions`, `has_scrolled`… as CleanTalk's
    * WordPress plugin sends them, and `js_timezone` from {@link FIELDS.tzOffset}.
    */
-  behaviour: 'ct_behaviour',
+  behaviour: BEHAVIOUR_FIELD,
   /** The page's `lang` attribute, e.g. `en-US`. → `sender_info.cms_lang` (`en`). */
-  lang: 'ct_lang',
+  lang: LANG_FIELD,
 } as const;
 
 export type FieldKey = keyof typeof FIELDS;
 export type FieldName = (typeof FIELDS)[FieldKey];
 
 /** Every field name of the contract, e.g. to strip them from a body before the app sees it. */
-export const FIELD_NAMES: readonly FieldName[] = Object.values(FIELDS);
+export const FIELD_NAMES: readonly FieldName[] = /* @__PURE__ */ Object.values(FIELDS);
 
 /** True when `name` is one of the contract's hidden fields. */
 export function isContractField(name: string): name is FieldName {

@@ -25,11 +25,8 @@ export function autoProtect(options: AutoProtectOptions = {}): ProtectionControl
     // Checked with the call that picks the forms: a DOM may parse lazily what querySelector need not.
     document.createElement('form').matches(selector);
   } catch {
-    reportError(
-      document,
-      'CT_INVALID_OPTION',
-      `ct-protected-form: auto="${selector}" is not a CSS selector, "form" used`,
-    );
+    // Worded as the element's invalid options: "form", the default, is used instead.
+    reportError(document, 'CT_INVALID_OPTION', `ct-protected-form: invalid auto="${selector}" ignored`);
     selector = 'form';
   }
   // Through the prototype: a control named like one of these methods shadows the form's own.

@@ -58,8 +58,6 @@ export function recordBehaviour(): void {
  */
 export function readBehaviour(form?: HTMLFormElement): string {
   const { scrollWidth, scrollHeight, clientWidth, clientHeight } = document.documentElement;
-  const visible: string[] = [];
-  const invisible: string[] = [];
   const data: BehaviourData = {
     p: setUpAt,
     k: pressedAt,
@@ -73,8 +71,8 @@ export function readBehaviour(form?: HTMLFormElement): string {
       clientWidth,
       clientHeight,
     ],
-    v: visible,
-    i: invisible,
+    v: [],
+    i: [],
   };
   if (form) {
     for (const control of controlsOf(form) as Iterable<HTMLInputElement>) {
@@ -84,8 +82,8 @@ export function readBehaviour(form?: HTMLFormElement): string {
       if (/^(ct_|$)/.test(name) || /^(submit|radio|checkbox)$/.test(type)) continue;
       const { display, visibility, opacity } = getComputedStyle(control);
       (type === 'hidden' || display === 'none' || visibility === 'hidden' || opacity === '0'
-        ? invisible
-        : visible
+        ? data.i
+        : data.v
       ).push(name);
     }
   }

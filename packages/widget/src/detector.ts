@@ -20,12 +20,12 @@ export function loadDetector(
   src: string = DEFAULT_DETECTOR_SRC,
   { nonce, integrity }: DetectorScriptOptions = {},
 ): Promise<unknown> {
-  const cached = loads.get(src);
-  if (cached) return cached;
+  let load = loads.get(src);
+  if (load) return load;
   if (document.querySelector(`#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`)) {
-    const reused = Promise.resolve();
-    loads.set(src, reused);
-    return reused;
+    load = Promise.resolve();
+    loads.set(src, load);
+    return load;
   }
   const script = document.createElement('script');
   script.id = DETECTOR_SCRIPT_ID;
@@ -35,7 +35,7 @@ export function loadDetector(
     script.integrity = integrity;
     script.crossOrigin = 'anonymous';
   }
-  const load = new Promise((resolve, reject) => {
+  load = new Promise((resolve, reject) => {
     script.onload = resolve;
     script.onerror = () => {
       script.remove();

@@ -1,4 +1,4 @@
-import { DETECTOR_STORAGE_KEY, FIELDS, isEventToken } from '@ct-protected-form/fields';
+import { DETECTOR_STORAGE_KEY, EVENT_TOKEN_FIELD, isEventToken } from '@ct-protected-form/fields';
 import { isOwnField } from './hidden-fields.js';
 
 /**
@@ -7,7 +7,7 @@ import { isOwnField } from './hidden-fields.js';
  * is none yet. It reads storage: call it only once the visitor has consented.
  */
 export function readEventToken(): string {
-  for (const input of document.getElementsByName(FIELDS.eventToken) as NodeListOf<HTMLInputElement>) {
+  for (const input of document.getElementsByName(EVENT_TOKEN_FIELD) as NodeListOf<HTMLInputElement>) {
     if (!isOwnField(input) && isEventToken(input.value)) return input.value;
   }
   try {

@@ -1,4 +1,4 @@
-import { FIELDS } from '@ct-protected-form/fields';
+import { SUBMITTED_AT_FIELD } from '@ct-protected-form/fields';
 import { removeOwnFields, writeFields } from './hidden-fields.js';
 
 /** The longest a submit waits for a start token still on its way; then it goes through without. */
@@ -8,9 +8,11 @@ export const SUBMIT_HOLD_MS = 2000;
 export interface FieldSource {
   /**
    * Fresh values of the contract's hidden fields (the honeypot aside); with the `form` being
-   * submitted, also which of its fields a person could see.
+   * submitted, also which of its fields a person could see. With `signals` false, `ct_behaviour`
+   * may be left empty: reading the page's size forces a layout, too slow for a first focus or
+   * keystroke, and the submit and `formdata` writes put fresh signals in anyway.
    */
-  getFields(form?: HTMLFormElement): Record<string, string>;
+  getFields(form?: HTMLFormElement, signals?: boolean): Record<string, string>;
   /** Whether the forms get the honeypot field. */
   readonly honeypot: boolean;
   /** A start token being fetched: a submit waits for it, at most {@link SUBMIT_HOLD_MS}. */
@@ -30,26 +32,27 @@ const { closest } = Element.prototype;
 export function write(
   form: HTMLFormElement,
   source: FieldSource,
-  values = source.getFields(),
+  values = source.getFields(undefined, false),
   submitting?: boolean,
 ): void {
   const fields = { ...values };
-  if (!submitting) delete fields[FIELDS.submittedAt];
+  if (!submitting) delete fields[SUBMITTED_AT_FIELD];
   written.add(form);
   writeFields(form, fields, source.honeypot);
 }
 
 /**
  * Brings the form up to date after its source changed: the fields if it was written already
- * (`fields()` gives the values), else the honeypot, unless `honeypot` is false (nothing to change).
+ * (`fields()` gives the values, fresh ones by default), else the honeypot, unless `honeypot` is
+ * false (nothing to change).
  */
 export function refresh(
   form: HTMLFormElement,
   source: FieldSource,
-  fields = () => source.getFields(),
+  fields?: () => Record<string, string>,
   honeypot = true,
 ): void {
-  if (written.has(form)) write(form, source, fields());
+  if (written.has(form)) write(form, source, fields?.());
   else if (honeypot) writeFields(form, {}, source.honeypot);
 }
 
@@ -84,16 +87,16 @@ export function listenForForms(
       type,
       (event) => {
         const { target } = event;
-        const form =
-          target instanceof HTMLFormElement
-            ? target
-            : target instanceof Element
-              ? ((target as HTMLInputElement).form ?? closest.call(target, 'form'))
-              : null;
+        // A control's own form (which `form="…"` may put elsewhere), else the form around the
+        // target or the target itself; a form's `form` is only ever a control named so.
+        let form: unknown = (target as HTMLInputElement).form;
+        if (!(form instanceof HTMLFormElement))
+          form = target instanceof Element && closest.call(target, 'form');
         const source = form instanceof HTMLFormElement && ownerOf(form);
         if (source) handler(event as E, form as HTMLFormElement, source);
       },
-      { capture: true, passive: type !== 'submit', signal: abort.signal },
+      // No `passive`: it changes nothing but for touch and wheel listeners.
+      { capture: true, signal: abort.signal },
     );
   for (const type of ['focusin', 'pointerdown', 'input']) {
     listen(type, (_, form, source) => written.has(form) || write(form, source));
@@ -125,9 +128,8 @@ export function listenForForms(
   // `formdata` does not bubble; the capture phase still passes the root. An empty value of ours
   // leaves one already in the data set (the detector's token) alone.
   listen<FormDataEvent>('formdata', ({ formData }, form, source) => {
-    for (const [name, value] of Object.entries(source.getFields(form))) {
-      formData.set(name, value || String(formData.get(name) ?? ''));
-    }
+    const fields = source.getFields(form);
+    for (const name in fields) formData.set(name, fields[name] || String(formData.get(name) ?? ''));
   });
   return abort;
 }

@@ -1,4 +1,4 @@
-import { FIELDS } from '@ct-protected-form/fields';
+import { EVENT_TOKEN_FIELD, HONEYPOT_FIELD } from '@ct-protected-form/fields';
 import { asHoneypot } from './honeypot.js';
 
 /** Inputs this package added, so that it only ever removes its own, never the author's or the detector's. */
@@ -34,21 +34,22 @@ export function writeFields(form: HTMLFormElement, fields: Record<string, string
   for (const element of controlsOf(form)) {
     const { name, type } = element as HTMLInputElement;
     // A file input takes no value from script (setting one throws): ours goes beside it.
-    if (name === FIELDS.honeypot || (fields[name] != null && type !== 'file')) {
+    if (name === HONEYPOT_FIELD || (fields[name] != null && type !== 'file')) {
       found.set(name, [...(found.get(name) ?? []), element as HTMLInputElement]);
     }
   }
   const added = document.createDocumentFragment();
-  for (const [name, value] of Object.entries(fields)) {
+  for (const name in fields) {
+    const value = fields[name] as string;
     const [input = added.appendChild(createField(name)), ...extra] = (found.get(name) ?? []).sort(
       (a, b) => +own.has(a) - +own.has(b),
     );
-    if (name === FIELDS.eventToken) for (const duplicate of extra) duplicate.remove();
-    if (value || own.has(input) || name !== FIELDS.eventToken) input.value = value;
+    if (name === EVENT_TOKEN_FIELD) for (const duplicate of extra) duplicate.remove();
+    if (value || own.has(input) || name !== EVENT_TOKEN_FIELD) input.value = value;
   }
-  const traps = found.get(FIELDS.honeypot) ?? [];
+  const traps = found.get(HONEYPOT_FIELD) ?? [];
   if (!honeypot) for (const trap of traps) if (own.has(trap)) trap.remove();
-  if (honeypot && !traps[0]) added.append(asHoneypot(createField(FIELDS.honeypot)));
+  if (honeypot && !traps[0]) added.append(asHoneypot(createField(HONEYPOT_FIELD)));
   Element.prototype.append.call(form, added);
 }
 

@@ -91,13 +91,10 @@ export class ProtectedFormElement extends ReactiveElement {
     return this.#protection.ready;
   }
 
+  /** No shadow root: the forms stay in the page's light DOM. Called once, at the first connection. */
   protected override createRenderRoot(): HTMLElement {
-    return this;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
     adoptContentsDisplay(this.localName);
+    return this;
   }
 
   protected override updated(changed: PropertyValues<this>): void {

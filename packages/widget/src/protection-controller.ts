@@ -1,4 +1,16 @@
-import { DEFAULT_DETECTOR_SRC, FIELDS } from '@ct-protected-form/fields';
+import {
+  BEHAVIOUR_FIELD,
+  DEFAULT_DETECTOR_SRC,
+  EVENT_TOKEN_FIELD,
+  LANG_FIELD,
+  PAGE_URL_FIELD,
+  REFERRER_FIELD,
+  START_TOKEN_FIELD,
+  STARTED_AT_FIELD,
+  SUBMITTED_AT_FIELD,
+  TIME_ZONE_FIELD,
+  TZ_OFFSET_FIELD,
+} from '@ct-protected-form/fields';
 import type { ReactiveController } from '@lit/reactive-element';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { hasPageConsent, onPageConsent } from './consent.js';
@@ -29,6 +41,29 @@ export type ChangedOptions = Pick<Map<PropertyKey, unknown>, 'has' | 'get'>;
 /** Every option changed: a protection's first configuration. */
 const ALL: ChangedOptions = { has: () => true, get: () => ALL };
 
+/** The option's value as an absolute http(s) URL, or null: a blank one would resolve to the page itself. */
+function httpUrl(value: string | null | undefined): string | null {
+  try {
+    const url = new URL(value as string, document.baseURI);
+    if (value?.trim() && /^https?:$/.test(url.protocol)) return url.href;
+  } catch {
+    // Not a URL.
+  }
+  return null;
+}
+
+/** The options that can hold a bad value: each with its attribute's name and what a good value is. */
+const CHECKS: [
+  'detectorSrc' | 'startTokenUrl' | 'behaviour' | 'consent',
+  string,
+  (value: string) => unknown,
+][] = [
+  ['detectorSrc', 'detector-src', httpUrl],
+  ['startTokenUrl', 'start-token-url', httpUrl],
+  ['behaviour', 'behaviour', (value) => /^(fallback|always|off)$/.test(value)],
+  ['consent', 'consent', (value) => /^(granted|pending)$/.test(value)],
+];
+
 /** A body {@link ProtectionController.appendTo} can add the fields to. */
 export type FieldsBody = FormData | URLSearchParams | Record<string, unknown>;
 
@@ -53,8 +88,6 @@ let timeZone: string | undefined;
 export class ProtectionController implements ReactiveController, FieldSource {
   /** Start time on the visitor's clock, ms since the epoch. Renewed by `reset()` and bfcache restores. */
   startedAt = Date.now();
-  /** The current server-signed start token, or `''`. */
-  startToken = '';
   /** The start-token request in flight: a submit waits for it. */
   pending: Promise<void> | undefined;
   /**
@@ -70,8 +103,8 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #root: Node | undefined;
   /** Options changed while out of the document, with the values they had before. */
   #changed: ChangedOptions = ALL;
-  #src: string | null = DEFAULT_DETECTOR_SRC;
-  #url: string | null | undefined;
+  /** The current server-signed start token, or `''`. */
+  #token = '';
   #consented?: boolean;
   /** Whether the detector's token was waited for during this connection. */
   #active?: boolean;
@@ -92,7 +125,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
 
   hostConnected(): void {
     // The first time, the attributes come with the host's first update, a microtask later.
-    if (this.#host.hasUpdated) this.#connect(this.#changed);
+    if (this.#host.hasUpdated) this.configure(this.#changed);
   }
 
   hostDisconnected(): void {
@@ -104,66 +137,113 @@ export class ProtectionController implements ReactiveController, FieldSource {
    * `ct-error` when it is set, not again when another option changes.
    */
   configure(changed = ALL): void {
-    if (this.#root) {
-      this.#apply(changed);
-      this.#refresh(changed.has('honeypot'));
-    } else if (this.#host.isConnected) this.#connect(changed);
-    else if (this.#changed !== ALL) {
-      for (const [key, old] of changed as Map<PropertyKey, unknown>) {
-        if (!this.#changed.has(key)) (this.#changed as Map<PropertyKey, unknown>).set(key, old);
+    const host = this.#host;
+    const connecting = !this.#root;
+    if (connecting && !host.isConnected) {
+      if (this.#changed !== ALL) {
+        for (const [key, old] of changed as Map<PropertyKey, unknown>) {
+          if (!this.#changed.has(key)) (this.#changed as Map<PropertyKey, unknown>).set(key, old);
+        }
+      }
+      return;
+    }
+    if (connecting) {
+      const root = this.#node.getRootNode();
+      this.#root = root;
+      this.#changed = new Map();
+      live.add(this);
+      owners.set(this.#node, this);
+      if (!roots.has(root)) roots.set(root, listenForForms(root, ProtectionController.#ownerOf));
+      if (!listening) {
+        listening = true;
+        addEventListener('pageshow', (event) => {
+          if (event.persisted) for (const protection of live) protection.reset();
+        });
+        onPageConsent(() => {
+          for (const protection of live) protection.grantConsent();
+        });
+        // Forms the parser reaches after a protection connected get their honeypot once it has
+        // parsed the page (on a page parsed already, this never fires); forms added by script
+        // later get it at their first use.
+        document.addEventListener('DOMContentLoaded', () => {
+          for (const protection of live) protection.#refresh(protection.honeypot);
+        });
       }
     }
+    for (const [option, attribute, valid] of CHECKS) {
+      const value = host[option];
+      if (value != null && changed.has(option) && changed.get(option) !== value && !valid(value)) {
+        reportError(
+          this.#node,
+          'CT_INVALID_OPTION',
+          `ct-protected-form: invalid ${attribute}="${value}" ignored`,
+        );
+      }
+    }
+    if (changed.has('startToken')) this.#token = host.startToken ?? '';
+    if (host.consent == null || host.consent === 'granted' || hasPageConsent()) this.#consented = true;
+    this.#activate();
+    if (connecting && !this.#token) this.#renew();
+    if (!connecting) this.#refresh(changed.has('honeypot'));
+    // Of a form not used yet only the honeypot can change: without it, no form needs a look.
+    else if (this.honeypot) this.#refresh(true);
   }
 
   /** Undoes what connecting did, the fields it added included; answers that come later are ignored. */
   disconnect(): void {
     const root = this.#root;
+    const node = this.#node;
     if (!root) return;
     // Only the forms given fields hold inputs of ours: the others are not even looked at, which
     // would make the browser keep a script wrapper for each until a later garbage collection.
-    for (const input of this.#query<HTMLInputElement>('input[name^="ct_"]')) {
+    for (const input of query<HTMLInputElement>(node, 'input[name^="ct_"]')) {
       const { form } = input;
       if (form && isOwnField(input) && ProtectionController.#ownerOf(form) === this) unprotect(form);
     }
     live.delete(this);
-    if (owners.get(this.#node) === this) {
-      // Another protection of the same node (a second autoProtect()) takes its forms over.
-      const next = [...live].find((other) => other.#node === this.#node);
-      if (next) owners.set(this.#node, next);
-      else owners.delete(this.#node);
-    }
     waiting.delete(this);
     this.#root = this.pending = this.#active = undefined;
+    if (owners.get(node) === this) {
+      // Another protection of the same node (a second autoProtect()) takes its forms over.
+      const next = [...live].find((other) => other.#node === node);
+      if (next) owners.set(node, next);
+      else owners.delete(node);
+    }
     if (![...live].some((other) => other.#root === root)) {
       roots.get(root)?.abort();
       roots.delete(root);
     }
   }
 
-  getFields(form?: HTMLFormElement): Record<string, string> {
+  /**
+   * Fresh values of the hidden fields. `signals: false` leaves `ct_behaviour` empty (see
+   * {@link FieldSource.getFields}).
+   */
+  getFields(form?: HTMLFormElement, signals = true): Record<string, string> {
     const token = this.#consented ? readEventToken() : '';
-    const { behaviour } = this.#host;
     timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
     return {
-      [FIELDS.eventToken]: token,
-      [FIELDS.startedAt]: String(this.startedAt),
-      [FIELDS.submittedAt]: String(Date.now()),
-      [FIELDS.startToken]: this.startToken,
-      [FIELDS.timeZone]: timeZone,
-      [FIELDS.tzOffset]: String(-new Date().getTimezoneOffset()),
-      [FIELDS.pageUrl]: location.href,
-      [FIELDS.referrer]: document.referrer,
-      [FIELDS.behaviour]: this.#records() && (!token || behaviour === 'always') ? readBehaviour(form) : '',
-      [FIELDS.lang]: document.documentElement.lang,
+      [EVENT_TOKEN_FIELD]: token,
+      [STARTED_AT_FIELD]: String(this.startedAt),
+      [SUBMITTED_AT_FIELD]: String(Date.now()),
+      [START_TOKEN_FIELD]: this.#token,
+      [TIME_ZONE_FIELD]: timeZone,
+      [TZ_OFFSET_FIELD]: String(-new Date().getTimezoneOffset()),
+      [PAGE_URL_FIELD]: location.href,
+      [REFERRER_FIELD]: document.referrer,
+      [BEHAVIOUR_FIELD]:
+        signals && this.#records() && (!token || this.#host.behaviour === 'always')
+          ? readBehaviour(form)
+          : '',
+      [LANG_FIELD]: document.documentElement.lang,
     };
   }
 
   appendTo<T extends FieldsBody>(body: T): T {
-    const data = body instanceof FormData || body instanceof URLSearchParams;
-    for (const [name, value] of Object.entries(this.getFields())) {
-      if (data) body.set(name, value);
-      else (body as Record<string, unknown>)[name] = value;
-    }
+    const fields = this.getFields();
+    if (body instanceof FormData || body instanceof URLSearchParams) {
+      for (const name in fields) body.set(name, fields[name] as string);
+    } else Object.assign(body, fields);
     return body;
   }
 
@@ -180,82 +260,6 @@ export class ProtectionController implements ReactiveController, FieldSource {
     this.#refresh();
   }
 
-  #connect(changed: ChangedOptions): void {
-    const root = this.#node.getRootNode();
-    this.#root = root;
-    this.#changed = new Map();
-    live.add(this);
-    owners.set(this.#node, this);
-    if (!roots.has(root)) roots.set(root, listenForForms(root, ProtectionController.#ownerOf));
-    if (!listening) {
-      listening = true;
-      addEventListener('pageshow', (event) => {
-        if (event.persisted) for (const protection of live) protection.reset();
-      });
-      onPageConsent(() => {
-        for (const protection of live) protection.grantConsent();
-      });
-    }
-    // Forms the parser has yet to reach get their honeypot once it has; forms added by script
-    // later get it at their first use.
-    if (document.readyState === 'loading') {
-      document.addEventListener('DOMContentLoaded', () => this.#root && this.#refresh(this.honeypot), {
-        once: true,
-      });
-    }
-    this.#apply(changed);
-    if (!this.startToken) this.#renew();
-    // Of a form not used yet only the honeypot can change: without it, no form needs a look.
-    if (this.honeypot) this.#refresh(true);
-  }
-
-  #apply(changed: ChangedOptions): void {
-    const host = this.#host;
-    const { consent, behaviour } = host;
-    /** Reports the option's value as bad when it was just set, and answers null. */
-    const invalid = (option: keyof ProtectionOptions, name: string = option) => {
-      const value = host[option];
-      if (changed.has(option) && changed.get(option) !== value) {
-        reportError(this.#node, 'CT_INVALID_OPTION', `ct-protected-form: invalid ${name}="${value}" ignored`);
-      }
-      return null;
-    };
-    const httpUrl = (option: 'detectorSrc' | 'startTokenUrl', name: string, value = host[option]) => {
-      try {
-        // A blank URL would resolve to the page itself.
-        const url = new URL(value as string, document.baseURI);
-        if (value?.trim() && /^https?:$/.test(url.protocol)) return url.href;
-      } catch {
-        // Reported below.
-      }
-      return value == null ? null : invalid(option, name);
-    };
-    if (changed.has('detectorSrc')) {
-      this.#src = httpUrl('detectorSrc', 'detector-src', host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
-    }
-    if (changed.has('startTokenUrl')) this.#url = httpUrl('startTokenUrl', 'start-token-url');
-    if (changed.has('startToken')) this.startToken = host.startToken ?? '';
-    if (behaviour != null && !/^(fallback|always|off)$/.test(behaviour)) invalid('behaviour');
-    if (consent != null && !/^(granted|pending)$/.test(consent)) invalid('consent');
-    if (consent == null || consent === 'granted' || hasPageConsent()) this.#consented = true;
-    this.#activate();
-  }
-
-  #query<E extends Element>(selector: string): E[] {
-    // Through the prototype: a form named "querySelectorAll" shadows the document's.
-    const node = this.#node;
-    const { querySelectorAll } = node === document ? Document.prototype : Element.prototype;
-    return [...(querySelectorAll.call(node, selector) as NodeListOf<E>)];
-  }
-
-  /** The protection a form belongs to: its nearest host's, if that one takes it. */
-  static #ownerOf(form: HTMLFormElement): ProtectionController | undefined {
-    for (let node: Node | null = form; node; node = node.parentNode) {
-      const owner = owners.get(node);
-      if (owner) return owner.#accepts(form) ? owner : undefined;
-    }
-  }
-
   /**
    * Brings the forms up to date, reading the token and the clock once for all of them: those
    * written already, and with `honeypot` (the option changed) those not used yet.
@@ -263,9 +267,9 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #refresh(honeypot = false): void {
     let fields: Record<string, string> | undefined;
     // The forms are looked for when something changed, never watched.
-    for (const form of this.#query<HTMLFormElement>('form')) {
+    for (const form of query<HTMLFormElement>(this.#node, 'form')) {
       if (ProtectionController.#ownerOf(form) === this)
-        refresh(form, this, () => (fields ??= this.getFields()), honeypot);
+        refresh(form, this, () => (fields ??= this.getFields(undefined, false)), honeypot);
     }
   }
 
@@ -275,48 +279,52 @@ export class ProtectionController implements ReactiveController, FieldSource {
   }
 
   #renew(): void {
-    const url = this.#url;
-    this.startToken = url ? '' : (this.#host.startToken ?? '');
+    const url = httpUrl(this.#host.startTokenUrl);
+    this.#token = url ? '' : (this.#host.startToken ?? '');
     if (!url || !this.#root) return;
     // An answer to a request that is no longer the pending one (a newer one started, or the host
     // left) is ignored.
-    const request: Promise<void> = fetchStartToken(url).then(
-      (token) => this.#renewed(request, token),
-      (cause) => {
-        if (this.pending === request) {
-          reportError(this.#node, 'CT_START_TOKEN_FAILED', `No start token from ${url}`, cause);
-        }
-        this.#renewed(request, '');
-      },
-    );
+    const renewed = (token: string) => {
+      if (this.pending !== request) return;
+      this.#token = token;
+      this.pending = undefined;
+      this.#refresh();
+    };
+    const request: Promise<void> = fetchStartToken(url).then(renewed, (cause) => {
+      if (this.pending === request) {
+        reportError(this.#node, 'CT_START_TOKEN_FAILED', `No start token from ${url}`, cause);
+      }
+      renewed('');
+    });
     this.pending = request;
-  }
-
-  #renewed(request: Promise<void>, token: string): void {
-    if (this.pending !== request) return;
-    this.startToken = token;
-    this.pending = undefined;
-    this.#refresh();
   }
 
   /** Loads the detector and waits for its token: once per connection, and only when allowed to. */
   #activate(): void {
-    const { noDetector, nonce, integrity } = this.#host;
-    const src = noDetector ? null : this.#src;
+    const host = this.#host;
     if (this.#records()) recordBehaviour();
     if (!this.#root || this.#active) return;
+    const src = host.noDetector ? null : httpUrl(host.detectorSrc ?? DEFAULT_DETECTOR_SRC);
     if (!this.#consented || !src) {
       this.#resolve();
       return;
     }
     this.#active = true;
     waiting.set(this, Date.now() + READY_TIMEOUT_MS);
-    loadDetector(src, { nonce, integrity }).catch((cause: Error) => {
+    loadDetector(src, host).catch((cause: Error) => {
       if (waiting.has(this))
         this.#settle(reportError(this.#node, 'CT_DETECTOR_FAILED', cause.message, cause));
     });
     poll ??= setInterval(ProtectionController.#poll, 100);
     ProtectionController.#poll();
+  }
+
+  /** The protection a form belongs to: its nearest host's, if that one takes it. */
+  static #ownerOf(form: HTMLFormElement): ProtectionController | undefined {
+    for (let node: Node | null = form; node; node = node.parentNode) {
+      const owner = owners.get(node);
+      if (owner) return owner.#accepts(form) ? owner : undefined;
+    }
   }
 
   /** One timer for all the protections waiting: reads the token once a tick, for all of them. */
@@ -344,4 +352,10 @@ export class ProtectionController implements ReactiveController, FieldSource {
     this.#node.dispatchEvent(new ProtectedFormReadyEvent(hasToken));
     this.#resolve();
   }
+}
+
+/** The node's matches of `selector`, through the prototype: a form named "querySelectorAll" shadows the document's. */
+function query<E extends Element>(node: Node, selector: string): E[] {
+  const { querySelectorAll } = node === document ? Document.prototype : Element.prototype;
+  return [...(querySelectorAll.call(node, selector) as NodeListOf<E>)];
 }

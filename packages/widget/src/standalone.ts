@@ -24,12 +24,10 @@ export const autoProtection =
   data?.auto == null
     ? undefined
     : autoProtect({
+        // The tag's data-* attributes are the options, camelCased; the boolean ones count when present.
+        ...data,
         selector: data.auto,
-        detectorSrc: data.detectorSrc,
         noDetector: data.noDetector != null,
-        nonce: script?.nonce,
-        consent: data.consent,
         honeypot: data.honeypot != null,
-        behaviour: data.behaviour,
-        startTokenUrl: data.startTokenUrl,
+        nonce: script?.nonce,
       });

@@ -12,6 +12,6 @@ export async function fetchStartToken(url: string, signal?: AbortSignal): Promis
     signal,
   });
   const token = readStartTokenAnswer(response.ok ? await response.json() : null);
-  if (token === undefined) throw new Error(`GET ${url} answered ${response.status} without a start token`);
+  if (token === undefined) throw new Error(`GET ${url}: ${response.status}, no start token`);
   return token;
 }
