@@ -163,7 +163,8 @@ export function countFields(body: unknown): number {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.size >= LIMITS.formFields) break;
-    const base = name.replace(/\[.*$/s, '');
+    const bracket = name.indexOf('[');
+    const base = bracket < 0 ? name : name.slice(0, bracket);
     if (!isContractField(name)) seen.add(base || name);
   }
   return seen.size;
