@@ -143,10 +143,8 @@ class Attempt implements TransportRequest {
 
 async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
-    const { pool } = call;
-    const release = pool
-      ? (pool.tryAcquire() ??
-        (await pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))))
+    const release = call.pool
+      ? await call.pool.acquire(cancellation, () => new TimeoutError(call.what, call.timeoutMs))
       : undefined;
     let admitted = attempt > 0;
     try {

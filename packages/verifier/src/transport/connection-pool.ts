@@ -33,8 +33,10 @@ export class ConnectionPool {
    * fires first (the slot is then never taken).
    */
   acquire(cancel: CancelHook, cancelled: () => Error): Promise<() => void> {
-    const free = this.tryAcquire();
-    if (free) return Promise.resolve(free);
+    if (this.#inUse < this.size) {
+      this.#inUse++;
+      return Promise.resolve(this.#releaser());
+    }
     return new Promise((resolve, reject) => {
       const waiter = { grant: resolve };
       this.#waiting.push(waiter);
@@ -44,16 +46,6 @@ export class ConnectionPool {
         reject(cancelled());
       });
     });
-  }
-
-  /**
-   * A slot's `release` function when one is free now, else undefined (then {@link acquire} waits
-   * in line): a call that finds a free slot goes out without waiting for a promise.
-   */
-  tryAcquire(): (() => void) | undefined {
-    if (this.#inUse >= this.size) return undefined;
-    this.#inUse++;
-    return this.#releaser();
   }
 
   #releaser(): () => void {
