@@ -47,18 +47,21 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(lower) || SECRET_PART.test(lower);
 }
 
-/** A header name as HTTP allows it. */
+/** A header name as HTTP allows it, up to a length no real header comes near. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]{1,100}$/i;
+const MAX_HEADER_NAME_LENGTH = 100;
 
 /**
  * What scrubbing decided per header name: its lower-case key, or `null` when it is dropped. The
  * same few dozen names come with every request; the cache is emptied when full, so names a client
- * makes up cost it the checks again, never memory.
+ * makes up cost it the checks again, never more than a thousand short names of memory.
  */
 const keys = new Map<string, string | null>();
 const MAX_CACHED_NAMES = 1_000;
 
 function keyToSend(name: string): string | null {
+  // Longer than any name HTTP allows here: dropped, and never held in the cache.
+  if (name.length > MAX_HEADER_NAME_LENGTH) return null;
   let key = keys.get(name);
   if (key === undefined) {
     key = HEADER_NAME.test(name) && !isSecretHeader(name) ? name.toLowerCase() : null;
