@@ -1,7 +1,9 @@
 // Adapter benchmark: what protecting a Fastify route costs.
 //  1. Requests per second of a protected route beside a control route that makes the same call to
-//     the CleanTalk stand-in with a bare kept-alive `http.request` (the work that cannot be avoided),
-//     upstream with no added latency, in alternating rounds of one run (goal: ratio ≥ 0.90); the
+//     the CleanTalk stand-in with a bare kept-alive `http.request` (the work that cannot be avoided):
+//     the control sends, byte for byte and with the same headers, the body the protected route sent
+//     (captured from the stand-in's record of a first protected call), so the stand-in does the same
+//     work for both. Upstream with no added latency, in alternating rounds of one run (goal: ratio ≥ 0.90); the
 //     ratio against the route with no upstream call at all is shown as information. Then p99 at 50
 //     in flight, protected beside the bare control (goal: within 2 ms).
 //  2. p99 latency the protection adds with 500 submissions in flight and 100 ms upstream latency,
@@ -50,23 +52,16 @@ async function runApp(apiUrl) {
   const handler = async (request) => ({ ok: true, decision: request.ctVerdict?.decision ?? 'none' });
   app.post('/open', handler);
   app.post('/protected', { config: { ctProtectedForm: { commentType: 'contact' } } }, handler);
-  // The control: the same upstream call with nothing around it (a bare kept-alive http.request).
+  // The control: the same upstream call with nothing around it (a bare kept-alive http.request). Its
+  // body is the one the protected route sends, captured once by the load generator from the
+  // stand-in's record of a protected call and handed over through PUT /bare-body.
   const http = await import('node:http');
   const upstream = new URL(apiUrl);
   const bareAgent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
-  const bareBody = JSON.stringify({
-    method_name: 'check_message',
-    auth_key: DEFAULT_AUTH_KEY,
-    agent: 'bench-control',
-    sender_ip: '127.0.0.1',
-    sender_email: 'ann@example.com',
-    sender_nickname: 'Ann',
-    message: 'What a lovely garden. How long did the roses take to grow?',
-    event_token: process.argv[4],
-    sender_info: '{}',
-    post_info: '{"comment_type":"contact"}',
-    all_headers: '{}',
-    response_lang: 'en',
+  let bareBody = '';
+  app.put('/bare-body', async (request) => {
+    bareBody = request.body.body;
+    return { bytes: Buffer.byteLength(bareBody) };
   });
   app.post('/bare', async () => {
     const answer = await new Promise((resolve, reject) => {
@@ -77,7 +72,11 @@ async function runApp(apiUrl) {
           path: upstream.pathname,
           method: 'POST',
           agent: bareAgent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bareBody) },
+          headers: {
+            accept: 'application/json',
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(bareBody),
+          },
         },
         (res) => {
           let text = '';
@@ -110,11 +109,15 @@ async function runApp(apiUrl) {
 async function main() {
   console.log('ct-protected-form adapter benchmark (node %s, %d CPUs)\n', process.version, cpus().length);
   const devserver = await child(['devserver']);
-  const app = await child(['app', devserver.message.apiUrl, devserver.message.eventToken]);
+  const app = await child(['app', devserver.message.apiUrl]);
   const base = app.message.url;
   try {
     const form = formBody(devserver.message.eventToken);
     // Every answer must be a real allow: a misconfigured run would measure 403s.
+    const first = await request(base, '/protected', form);
+    if (first.status !== 200 || !first.body.includes('"allow"'))
+      throw new Error(`probe of /protected failed: ${first.status} ${first.body}`);
+    await useProtectedBodyForControl(devserver.message.url, base);
     for (const path of ['/protected', '/bare']) {
       const probe = await request(base, path, form);
       if (probe.status !== 200 || !probe.body.includes('"allow"'))
@@ -240,6 +243,26 @@ function child(args) {
     proc.once('message', (message) => resolve({ process: proc, message, exited }));
     proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
   });
+}
+
+/**
+ * Hands the control route the exact body of the protected route's last call, as the stand-in
+ * received it; its Content-Length proves the copy is byte for byte.
+ */
+async function useProtectedBodyForControl(devserverUrl, base) {
+  const recorded = await (await fetch(`${devserverUrl}/__devserver/requests`)).json();
+  const last = recorded.at(-1);
+  if (last?.methodName !== 'check_message') throw new Error('the stand-in recorded no check_message');
+  const body = JSON.stringify(last.body);
+  if (Buffer.byteLength(body) !== Number(last.headers['content-length']))
+    throw new Error('the recorded check could not be copied byte for byte');
+  const put = await fetch(`${base}/bare-body`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body }),
+  });
+  if (!put.ok) throw new Error(`PUT /bare-body failed: ${put.status}`);
+  console.log(`control body: the protected route's check_message, ${Buffer.byteLength(body)} bytes\n`);
 }
 
 function formBody(eventToken) {

@@ -9,7 +9,8 @@ const QUERY_KEY = /(auth_key=)[^&\s"'<>]*/gi;
  * the URL they failed to reach).
  */
 export function redactText(text: string, secret: string): string {
-  let result = text.replace(QUERY_KEY, `$1${REDACTED}`);
+  // Without an "=" there is no query value to look for: the usual answer code or reason.
+  let result = text.includes('=') ? text.replace(QUERY_KEY, `$1${REDACTED}`) : text;
   for (const form of secretForms(secret)) {
     if (result.includes(form)) result = result.split(form).join(REDACTED);
   }

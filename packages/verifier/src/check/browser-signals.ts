@@ -1,4 +1,4 @@
-import { BEHAVIOUR_MAX_POINTS, FIELDS, isContractField } from '@ct-protected-form/fields';
+import { BEHAVIOUR_MAX_POINTS, FIELD_NAMES, FIELDS } from '@ct-protected-form/fields';
 import { type FormInput, LIMITS, readFormField, type Submission, toSingleText } from './submission.js';
 
 /**
@@ -158,16 +158,30 @@ export function countFields(body: unknown): number {
   } else if (body instanceof Map) {
     names = [...body.keys()].filter((key): key is string => typeof key === 'string');
   } else {
-    names = Object.keys(body);
+    // An object's names are distinct already: without brackets, counting them is enough.
+    const keys = Object.keys(body);
+    let count = 0;
+    for (const name of keys) {
+      if (name.includes('[')) {
+        count = -1;
+        break;
+      }
+      if (!CONTRACT_FIELDS.has(name)) count++;
+    }
+    if (count >= 0) return Math.min(count, LIMITS.formFields);
+    names = keys;
   }
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.size >= LIMITS.formFields) break;
-    const base = name.replace(/\[.*$/s, '');
-    if (!isContractField(name)) seen.add(base || name);
+    const bracket = name.indexOf('[');
+    const base = bracket < 0 ? name : name.slice(0, bracket);
+    if (!CONTRACT_FIELDS.has(name)) seen.add(base || name);
   }
   return seen.size;
 }
+
+const CONTRACT_FIELDS: ReadonlySet<string> = new Set(FIELD_NAMES);
 
 /** Whether the form carried any sign of a page view before the POST: a start token or the widget's start time. */
 export function hadPageView(form: FormInput | undefined, verifiedStartedAt: unknown): boolean {

@@ -1,6 +1,6 @@
 import { AGENT } from '../version.js';
 import { browserSenderInfo, honeypotField } from './browser-signals.js';
-import { getHeader, scrubHeaders } from './headers.js';
+import { getHeader, scrubbedHeaders } from './headers.js';
 import type { ClientSignals, StartTime } from './signals.js';
 import { httpUrl } from './signals.js';
 import { LIMITS, type RelevanceContext, type Submission, toSingleText, toText } from './submission.js';
@@ -149,13 +149,9 @@ export function utcOffset(minutes: number): string {
   return `UTC${sign}${hours}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
 }
 
-/**
- * The URL without its query string and fragment: they may carry a visitor's e-mail, a reset or
- * login token, a search. The URL was normalised by `httpUrl`, so `?` and `#` only appear there.
- */
 /** The scrubbed headers, with the `Referer` cut like the page URL unless the site opts in. */
 function headersToSend(headers: Submission['headers'], sendPageQuery: boolean): Record<string, string> {
-  const scrubbed = scrubHeaders(headers);
+  const scrubbed = scrubbedHeaders(headers);
   if (!sendPageQuery && scrubbed.referer !== undefined)
     scrubbed.referer = withoutQuery(scrubbed.referer) ?? '';
   return scrubbed;
@@ -170,9 +166,15 @@ function sameOrigin(a: string | undefined, b: string | undefined): boolean {
   }
 }
 
+/**
+ * The URL without its query string and fragment: they may carry a visitor's e-mail, a reset or
+ * login token, a search. The URL was normalised by `httpUrl`, so `?` and `#` only appear there.
+ */
 function withoutQuery(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const cut = url.search(/[?#]/);
+  const query = url.indexOf('?');
+  const fragment = url.indexOf('#');
+  const cut = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
   return cut < 0 ? url : url.slice(0, cut);
 }
 

@@ -78,9 +78,28 @@ function parseTimestamp(value: string | undefined): number | undefined {
   return ms >= MIN_TIMESTAMP && ms <= MAX_TIMESTAMP ? ms : undefined;
 }
 
-/** Keeps only absolute http(s) URLs; anything else (javascript:, garbage) is dropped. */
+/** Keeps only absolute http(s) URLs, normalised; anything else (javascript:, garbage) is dropped. */
 export function httpUrl(value: string | undefined): string | undefined {
   if (!value) return undefined;
+  if (value.length > MAX_CACHED_URL_LENGTH) return parseHttpUrl(value);
+  let href = urls.get(value);
+  if (href === undefined) {
+    href = parseHttpUrl(value) ?? null;
+    if (urls.size >= MAX_CACHED_URLS) urls.clear();
+    urls.set(value, href);
+  }
+  return href ?? undefined;
+}
+
+/**
+ * `httpUrl` per text seen lately: a form's page comes back with every submission, and parsing a URL
+ * is a visible part of a check's CPU. Emptied when full: bounded whatever clients send.
+ */
+const urls = new Map<string, string | null>();
+const MAX_CACHED_URLS = 256;
+const MAX_CACHED_URL_LENGTH = 1_000;
+
+function parseHttpUrl(value: string): string | undefined {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;

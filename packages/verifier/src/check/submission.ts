@@ -113,6 +113,11 @@ function cutAt(text: string, length: number): string {
 /** Reads one field of a parsed body, whatever its shape, without touching prototypes. */
 export function readFormField(form: FormInput | undefined, name: string): unknown {
   if (!form || typeof form !== 'object') return undefined;
+  // The parsers' prototype-free objects and JSON's plain ones first: the usual body.
+  const proto = Object.getPrototypeOf(form);
+  if (proto === null || proto === Object.prototype) {
+    return Object.hasOwn(form, name) ? (form as Record<string, unknown>)[name] : undefined;
+  }
   if (typeof URLSearchParams !== 'undefined' && form instanceof URLSearchParams) {
     const all = form.getAll(name);
     return all.length > 1 ? all : all[0];
@@ -135,7 +140,7 @@ export function normaliseIp(value: unknown): string {
   }
   let ip = value.trim();
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  const mapped = ip.startsWith('::') ? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip) : null;
   if (mapped?.[1]) ip = mapped[1];
   if (isIPv4(ip)) return ip;
   if (isIPv6(ip)) return ip.toLowerCase();
@@ -145,10 +150,28 @@ export function normaliseIp(value: unknown): string {
   );
 }
 
+/** Four dot-separated numbers 0–255, written without leading zeros; read in one pass. */
 function isIPv4(ip: string): boolean {
-  const parts = ip.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    // The end of the text closes the last number like a dot.
+    const code = i < ip.length ? ip.charCodeAt(i) : DOT;
+    if (code === DOT) {
+      if (digits === 0 || value > 255 || ++parts > 4) return false;
+      digits = 0;
+      value = 0;
+    } else if (code >= ZERO && code <= ZERO + 9) {
+      if ((digits > 0 && value === 0) || ++digits > 3) return false;
+      value = value * 10 + (code - ZERO);
+    } else return false;
+  }
+  return parts === 4;
 }
+
+const DOT = 0x2e;
+const ZERO = 0x30;
 
 function isIPv6(ip: string): boolean {
   if (ip.length > 45 || !/^[0-9a-f:.]+$/i.test(ip) || !ip.includes(':')) return false;

@@ -1,6 +1,6 @@
 import { ConnectionError, HttpStatusError, ResponseError, TimeoutError } from '../errors.js';
 import type { ConnectionPool } from './connection-pool.js';
-import { type Transport, type TransportAnswer, TransportError } from './transport.js';
+import { type Transport, type TransportAnswer, TransportError, type TransportRequest } from './transport.js';
 
 /** How one JSON call to CleanTalk is made. */
 export interface JsonCall {
@@ -46,49 +46,98 @@ const MAX_RESPONSE_BYTES = 1 << 20;
  * within `timeoutMs` whatever the network or a custom `fetch` does: the deadline is a timer of its
  * own, not a promise that the transport may never settle.
  */
-export async function callJson(call: JsonCall): Promise<unknown> {
+export function callJson(call: JsonCall): Promise<unknown> {
   const cancellation = new Cancellation();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise((resolve, reject) => {
+    const cancel = () => cancellation.cancel();
+    const timer = setTimeout(() => {
       reject(new TimeoutError(call.what, call.timeoutMs));
-      cancellation.cancel();
+      cancel();
     }, call.timeoutMs);
+    const { signal } = call;
+    if (signal) {
+      if (signal.aborted) cancel();
+      signal.addEventListener('abort', cancel, { once: true });
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    };
+    // After the deadline these settle a promise already rejected: never an unhandled rejection.
+    attemptWithRetries(call, cancellation).then(
+      (answer) => {
+        done();
+        resolve(answer);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
   });
-  const cancel = () => cancellation.cancel();
-  if (call.signal?.aborted) cancel();
-  call.signal?.addEventListener('abort', cancel, { once: true });
-  const attempts = attemptWithRetries(call, cancellation);
-  // The loser of the race must never become an unhandled rejection.
-  attempts.catch(() => {});
-  try {
-    return await Promise.race([attempts, deadline]);
-  } finally {
-    clearTimeout(timer);
-    call.signal?.removeEventListener('abort', cancel);
-  }
 }
 
-/** Cancels the attempts at the deadline, or when the caller's signal aborts. */
+/**
+ * Cancels the attempts at the deadline, or when the caller's signal aborts. A call that is never
+ * cancelled creates no `AbortController`: the kept-alive Node client takes a hook instead (an
+ * `AbortSignal` and its listener cost more than the rest of the call's bookkeeping); a `fetch`
+ * asks for `signal` and gets one, aborted already if the call was.
+ */
 class Cancellation {
-  readonly #controller = new AbortController();
-  readonly signal = this.#controller.signal;
-
-  get aborted(): boolean {
-    return this.signal.aborted;
-  }
-
-  /** Called by the connection pool's queue: the last hook given runs once, at cancellation. */
-  onCancel(hook: () => void): void {
-    this.#hook = hook;
-  }
+  #controller: AbortController | undefined;
   #hook: (() => void) | undefined;
+  aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  /**
+   * The connection pool's queue and the Node client register here: the last hook given runs
+   * once, at cancellation; given after it, it runs at once.
+   */
+  onCancel(hook: () => void): void {
+    if (this.aborted) hook();
+    else this.#hook = hook;
+  }
 
   cancel(): void {
-    this.#controller.abort();
+    if (this.aborted) return;
+    this.aborted = true;
+    this.#controller?.abort();
     const hook = this.#hook;
     this.#hook = undefined;
     hook?.();
+  }
+}
+
+/** What a transport is handed for one attempt: the call, with the cancellation's signal made on demand. */
+class Attempt implements TransportRequest {
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  readonly maxBytes = MAX_RESPONSE_BYTES;
+  readonly #cancellation: Cancellation;
+
+  constructor(call: JsonCall, cancellation: Cancellation) {
+    this.url = call.url;
+    this.method = call.method;
+    this.headers = requestHeaders(call);
+    this.body = call.body === undefined ? undefined : String(call.body);
+    this.#cancellation = cancellation;
+  }
+
+  get signal(): AbortSignal {
+    return this.#cancellation.signal;
+  }
+
+  onCancel(hook: () => void): void {
+    this.#cancellation.onCancel(hook);
   }
 }
 
@@ -124,25 +173,27 @@ async function attemptWithRetries(call: JsonCall, cancellation: Cancellation): P
   }
 }
 
+/** The request headers of each kind of call, shared: transports copy them before adding any. */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  accept: 'application/json',
+  'content-type': 'application/json',
+});
+const FORM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  accept: 'application/json',
+  'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+});
+const NO_BODY_HEADERS: Readonly<Record<string, string>> = Object.freeze({ accept: 'application/json' });
+
 function requestHeaders(call: JsonCall): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (typeof call.body === 'string') headers['content-type'] = 'application/json';
-  else if (call.body) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
-  return headers;
+  if (typeof call.body === 'string') return JSON_HEADERS;
+  return call.body ? FORM_HEADERS : NO_BODY_HEADERS;
 }
 
 async function send(call: JsonCall, cancellation: Cancellation): Promise<string> {
   if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
   let answer: TransportAnswer;
   try {
-    answer = await call.transport({
-      url: call.url,
-      method: call.method,
-      headers: requestHeaders(call),
-      body: call.body === undefined ? undefined : String(call.body),
-      signal: cancellation.signal,
-      maxBytes: MAX_RESPONSE_BYTES,
-    });
+    answer = await call.transport(new Attempt(call, cancellation));
   } catch (error) {
     if (cancellation.aborted) throw new TimeoutError(call.what, call.timeoutMs);
     const kind = error instanceof TransportError ? error.kind : 'connection';

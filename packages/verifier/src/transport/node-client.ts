@@ -33,7 +33,7 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
   const transport: Transport = (call) =>
     new Promise((resolve, reject) => {
       const { url } = call;
-      const headers = { ...call.headers };
+      const headers: Record<string, string> = { ...call.headers };
       if (call.body !== undefined) headers['content-length'] = String(Buffer.byteLength(call.body));
       const request = (url.protocol === 'https:' ? https : http).request({
         ...requestTarget(url),
@@ -44,19 +44,21 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
       let answered = false;
       let connected = false;
       let settled = false;
+      // The verifier's calls take a hook; anyone else's signal gets a listener, removed when settled.
+      const signal = call.onCancel ? undefined : call.signal;
       const cancel = () => fail('cancelled');
       const fail = (kind: TransportError['kind'], cause?: unknown) => {
         if (settled) return;
         settled = true;
-        call.signal.removeEventListener('abort', cancel);
+        signal?.removeEventListener('abort', cancel);
         request.destroy();
         reject(new TransportError(kind, cause));
       };
-      if (call.signal.aborted) {
-        fail('cancelled');
-        return;
-      }
-      call.signal.addEventListener('abort', cancel, { once: true });
+      if (signal) {
+        if (signal.aborted) cancel();
+        else signal.addEventListener('abort', cancel, { once: true });
+      } else call.onCancel?.(cancel);
+      if (settled) return;
       let written = false;
       request.on('socket', (socket) => {
         // A reused socket is connected already; a new one connects (or fails to) later.
@@ -87,7 +89,7 @@ export function createHttpTransport(maxSockets = DEFAULT_MAX_SOCKETS): HttpTrans
         response.on('end', () => {
           if (settled) return;
           settled = true;
-          call.signal.removeEventListener('abort', cancel);
+          signal?.removeEventListener('abort', cancel);
           resolve({ status, text: ok ? Buffer.concat(chunks, bytes).toString('utf8') : '' });
         });
         // A connection that breaks after the headers fails the answer, not the connection stage.

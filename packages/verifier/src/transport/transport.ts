@@ -13,6 +13,12 @@ export interface TransportRequest {
   body: string | undefined;
   /** Aborted at the call's deadline or by the caller: the transport then fails with `'cancelled'`. */
   signal: AbortSignal;
+  /**
+   * The same cancellation as `signal`, as a hook: run once at cancellation, or at once when the
+   * call is cancelled already. The verifier's own calls give it; reading `signal` instead makes
+   * an `AbortSignal` for the call, which a transport that can take a hook has no need of.
+   */
+  onCancel?(hook: () => void): void;
   /** Answers longer than this fail with {@link TransportError} `'too-large'`. */
   maxBytes: number;
 }

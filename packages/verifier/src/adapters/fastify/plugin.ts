@@ -115,11 +115,10 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     return async function ctProtectedForm(request, reply) {
       let verdict: Verdict;
       try {
-        warnProxy(
-          request.ip,
-          request.headers['x-forwarded-for'],
-          request.ip !== request.socket.remoteAddress,
-        );
+        // Only a request that came through a proxy can reveal a misconfigured one: the others
+        // skip reading the socket's address.
+        const forwardedFor = request.headers['x-forwarded-for'];
+        if (forwardedFor) warnProxy(request.ip, forwardedFor, request.ip !== request.socket.remoteAddress);
         verdict = await checkRequest(verifier, route, {
           ip: request.ip,
           headers: request.headers,
@@ -144,8 +143,10 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
     };
   }
 
-  async function stashHiddenFields(request: FastifyRequest): Promise<void> {
+  // Callback style: nothing here waits, and an async hook would cost a promise per request.
+  function stashHiddenFields(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
     stashed.set(request, takeHiddenFields(request.body));
+    done();
   }
 
   fastify.decorateRequest('ctVerdict', null);
@@ -182,8 +183,18 @@ const plugin: FastifyPluginAsync<FastifyCtProtectedFormOptions> = async (fastify
   const lateChecks = new WeakMap<object, preHandlerAsyncHookHandler>();
   /** Route configurations already looked at for a misspelled `ctProtectedForm` key. */
   const lateTypoChecked = new WeakSet<object>();
+  /** What lateCheck found per route (`null`: nothing to check), so each request costs a lookup. */
+  const lateFound = new WeakMap<object, preHandlerAsyncHookHandler | null>();
   const lateCheck = (request: FastifyRequest): preHandlerAsyncHookHandler | undefined => {
     const routeConfig = request.routeOptions.config as RouteContextConfig;
+    let found = lateFound.get(routeConfig);
+    if (found === undefined) {
+      found = findLateCheck(routeConfig) ?? null;
+      lateFound.set(routeConfig, found);
+    }
+    return found ?? undefined;
+  };
+  const findLateCheck = (routeConfig: RouteContextConfig): preHandlerAsyncHookHandler | undefined => {
     const { ctProtectedForm: config, method, url } = routeConfig;
     if (config === undefined || config === false || registered.has(routeKey(method, url))) {
       if (!lateTypoChecked.has(routeConfig)) {
