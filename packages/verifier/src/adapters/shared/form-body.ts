@@ -65,46 +65,15 @@ function splitUrlEncoded(text: string): FormFields | undefined {
   return fields;
 }
 
-/**
- * A name or value with `+` as space and `%XX` escapes decoded; undefined when an escape is not
- * strict UTF-8. Escapes of ASCII (`%40`, `%2F`, `%3F`: most of what a form holds) are decoded here;
- * a text with any other goes through `decodeURIComponent`.
- */
+/** A name or value with `+` as space and `%XX` escapes of UTF-8 decoded; undefined when not strict. */
 function decodeComponent(raw: string): string | undefined {
   const spaced = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
-  let percent = spaced.indexOf('%');
-  if (percent < 0) return spaced;
-  let decoded = '';
-  let from = 0;
-  do {
-    const byte = hexByte(spaced, percent + 1);
-    if (byte < 0 || byte > 0x7f) return decodeUtf8Escapes(spaced);
-    decoded += spaced.slice(from, percent) + String.fromCharCode(byte);
-    from = percent + 3;
-    percent = spaced.indexOf('%', from);
-  } while (percent >= 0);
-  return decoded + spaced.slice(from);
-}
-
-function decodeUtf8Escapes(text: string): string | undefined {
+  if (!spaced.includes('%')) return spaced;
   try {
-    return decodeURIComponent(text);
+    return decodeURIComponent(spaced);
   } catch {
     return undefined;
   }
-}
-
-/** The byte of the two hex digits at `at`, or -1. */
-function hexByte(text: string, at: number): number {
-  const high = hexDigit(text.charCodeAt(at));
-  const low = hexDigit(text.charCodeAt(at + 1));
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
-
-function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** Strict UTF-8, one decoder for every body: a whole-body `decode()` keeps no state between calls. */
