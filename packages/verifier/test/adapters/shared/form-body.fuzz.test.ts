@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseUrlEncoded } from '../../../src/adapters/shared/form-body.js';
 import {
   type FormFields,
   mediaType,
@@ -178,49 +177,4 @@ describe('parseFormBody with any bytes and any content type', () => {
     },
     FUZZ_TIMEOUT,
   );
-});
-
-describe('parseUrlEncoded with any text', () => {
-  /** Text rich in what urlencoded decoding turns on: separators, escapes good and bad, `+`, `?`, surrogates. */
-  const urlencodedText = fc
-    .array(
-      fc.oneof(
-        fc.constantFrom('&', '=', '+', '?', '%', '%2', '%20', '%2B', '%26', '%3D', '%C3%A9', '%E2%82%AC'),
-        fc.constantFrom('%C3', '%FF', '%ED%A0%80', '%EF%BB%BF', '%zz', '\uD800', '\uDC00', 'é', '😀', ' '),
-        fc.string({ maxLength: 6 }),
-      ),
-      { maxLength: 40 },
-    )
-    .map((parts) => parts.join(''));
-
-  it(
-    'gives the fields URLSearchParams gives, in order, repeated ones as arrays',
-    () => {
-      fc.assert(
-        fc.property(urlencodedText, (text) => {
-          const expected: Record<string, string | string[]> = Object.create(null);
-          for (const [name, value] of new URLSearchParams(text)) {
-            const previous = expected[name];
-            expected[name] =
-              previous === undefined
-                ? value
-                : Array.isArray(previous)
-                  ? [...previous, value]
-                  : [previous, value];
-          }
-          const parsed = parseUrlEncoded(text);
-          expect(Object.getPrototypeOf(parsed)).toBeNull();
-          expect(Object.entries(parsed)).toEqual(Object.entries(expected));
-        }),
-        runs(1_000),
-      );
-    },
-    FUZZ_TIMEOUT,
-  );
-
-  it('refuses more than 1000 values whichever way the text is decoded', () => {
-    for (const text of ['a=1&'.repeat(1_001), 'a=%zz&'.repeat(1_001), '?a=1&'.repeat(1_001)]) {
-      expect(() => parseUrlEncoded(text)).toThrow(expect.objectContaining({ status: 413 }));
-    }
-  });
 });
