@@ -1,3 +1,4 @@
+import { FALLBACK_KEYS } from '@ct-protected-form/devserver';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useChromiumCms } from './chromium-cms.js';
@@ -60,23 +61,6 @@ const sentToCleanTalk = () =>
   chromium.cms.devserver.lastRequest('check_message')?.body as Record<string, unknown>;
 const isSeconds = (value: unknown) =>
   Number.isInteger(value) && Math.abs((value as number) - Date.now() / 1000) < 120;
-/** The fallback set's keys, which only a check without a token carries. */
-const FALLBACK = [
-  'page_set_timestamp',
-  'key_press_timestamp',
-  'mouse_cursor_positions',
-  'mouse_moved',
-  'has_scrolled',
-  'has_key_up',
-  'has_input_focused',
-  'emulations_headless_mode',
-  'js_timezone',
-  'screen_info',
-  'form_visible_inputs',
-  'form_invisible_inputs',
-  'apbct_visible_fields',
-  'apbct_invisible_fields',
-];
 
 describe('browser signals in the check', () => {
   it('without the detector, a person-like session reaches CleanTalk as the plugin’s fallback set', async () => {
@@ -88,7 +72,7 @@ describe('browser signals in the check', () => {
     expect(body).not.toHaveProperty('event_token');
     expect(body.honeypot_field).toBe(1);
     const info = JSON.parse(body.sender_info as string) as Record<string, unknown>;
-    for (const key of FALLBACK) expect(info, key).toHaveProperty(key);
+    for (const key of FALLBACK_KEYS) expect(info, key).toHaveProperty(key);
 
     expect(isSeconds(info.page_set_timestamp)).toBe(true);
     expect(isSeconds(info.key_press_timestamp)).toBe(true);
@@ -149,7 +133,7 @@ describe('browser signals in the check', () => {
     // This page has no honeypot: no honeypot_field.
     expect(body).not.toHaveProperty('honeypot_field');
     const info = JSON.parse(body.sender_info as string) as Record<string, unknown>;
-    for (const key of FALLBACK) expect(info, key).not.toHaveProperty(key);
+    for (const key of FALLBACK_KEYS) expect(info, key).not.toHaveProperty(key);
     expect(info).toMatchObject({ cms_lang: 'en', fields_number: 7, direct_post: 0 });
   });
 
@@ -162,7 +146,7 @@ describe('browser signals in the check', () => {
     expect(response.status).toBeLessThan(500);
     const info = JSON.parse(sentToCleanTalk().sender_info as string) as Record<string, unknown>;
     expect(info).toMatchObject({ fields_number: 3, direct_post: 1 });
-    for (const key of [...FALLBACK, 'cms_lang']) expect(info, key).not.toHaveProperty(key);
+    for (const key of [...FALLBACK_KEYS, 'cms_lang']) expect(info, key).not.toHaveProperty(key);
     expect(sentToCleanTalk()).not.toHaveProperty('honeypot_field');
   });
 });
