@@ -44,3 +44,6 @@ export function autoProtect(options: AutoProtectOptions = {}): ProtectionControl
   protection.hostConnected();
   return protection;
 }
+
+/** What {@link autoProtect} answers: `getFields()`, `appendTo()`, `reset()`, `ready`, `disconnect()`. */
+export type { ProtectionController } from './protection-controller.js';
