@@ -14,7 +14,7 @@ import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/co
 import parseChangeset from '@changesets/parse';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { checkSubmissions, freePort, ROUTES, START_TOKEN_SECRET, startApp } from './quick-start-checks.mjs';
+import { ROUTES, runQuickStart } from './quick-start-checks.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -175,32 +175,16 @@ try {
       const cwd = join(apps, app.name);
       for (const file of app.runs) {
         const entry = app.name === 'web-app' ? ['serve-route.mjs', file] : [file];
-        const port = await freePort();
         try {
-          const running = await startApp({
-            command: process.execPath,
+          const results = await runQuickStart({
             args: file.endsWith('.ts') ? [join(cwd, 'node_modules/tsx/dist/cli.mjs'), ...entry] : entry,
             cwd,
-            port,
-            startTokenPath: app.routes.startToken,
-            env: {
-              CLEANTALK_AUTH_KEY: DEFAULT_AUTH_KEY,
-              CLEANTALK_ENDPOINT: devserver.apiUrl,
-              CLEANTALK_DATABASE_ENDPOINT: devserver.databaseUrl,
-              START_TOKEN_SECRET,
-            },
+            routes: app.routes,
+            devserver,
+            fields,
+            key: DEFAULT_AUTH_KEY,
           });
-          try {
-            const results = await checkSubmissions({
-              baseUrl: `http://127.0.0.1:${port}`,
-              routes: app.routes,
-              eventToken: () => devserver.issueEventToken(),
-              fields,
-            });
-            console.log(`${app.name}/${file}: ${results.join(', ')}`);
-          } finally {
-            await running.stop();
-          }
+          console.log(`${app.name}/${file}: ${results.join(', ')}`);
         } catch (error) {
           problems.push(`${app.name}/${file}: ${error.message}`);
         }

@@ -37,3 +37,15 @@ export interface CheckSubmissionsOptions {
   };
 }
 export function checkSubmissions(options: CheckSubmissionsOptions): Promise<string[]>;
+
+export interface RunQuickStartOptions {
+  /** Node's arguments: the quick start's file, after tsx or the route server when it needs one. */
+  args: string[];
+  cwd: string;
+  routes: Routes;
+  devserver: { apiUrl: string; databaseUrl: string; issueEventToken(): string };
+  fields: CheckSubmissionsOptions['fields'];
+  /** A key the devserver accepts. */
+  key: string;
+}
+export function runQuickStart(options: RunQuickStartOptions): Promise<string[]>;

@@ -136,6 +136,38 @@ export async function checkSubmissions({ baseUrl, routes, eventToken, fields }) 
   return results;
 }
 
+/**
+ * Starts one quick start (`args` run with Node in `cwd`) against `devserver` with a key it accepts,
+ * checks the three submissions with {@link checkSubmissions}, and stops it: what the repository's
+ * test and the pack check both run for each quick start.
+ */
+export async function runQuickStart({ args, cwd, routes, devserver, fields, key }) {
+  const port = await freePort();
+  const app = await startApp({
+    command: process.execPath,
+    args,
+    cwd,
+    port,
+    startTokenPath: routes.startToken,
+    env: {
+      CLEANTALK_AUTH_KEY: key,
+      CLEANTALK_ENDPOINT: devserver.apiUrl,
+      CLEANTALK_DATABASE_ENDPOINT: devserver.databaseUrl,
+      START_TOKEN_SECRET,
+    },
+  });
+  try {
+    return await checkSubmissions({
+      baseUrl: `http://127.0.0.1:${port}`,
+      routes,
+      eventToken: () => devserver.issueEventToken(),
+      fields,
+    });
+  } finally {
+    await app.stop();
+  }
+}
+
 /** GET the start-token route: the token and the session cookie it is bound to (`name=value`). */
 async function fetchStartToken(url) {
   const response = await fetch(url);

@@ -4,9 +4,9 @@ import { DEFAULT_AUTH_KEY, type DevServer, startDevServer } from '@ct-protected-
 import * as fields from '@ct-protected-form/fields';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkSubmissions,
   freePort,
   ROUTES,
+  runQuickStart,
   SERVE_ROUTE,
   START_TOKEN_SECRET,
   startApp,
@@ -80,32 +80,16 @@ describe('each quick start runs against the devserver', () => {
   afterAll(() => devserver?.close());
 
   it.each(QUICK_STARTS)('$file: allowed, held, blocked', async ({ file, runner, routes }) => {
-    const port = await freePort();
     const entry = file.startsWith('next/') ? [SERVE_ROUTE, file] : [file];
-    const app = await startApp({
-      command: process.execPath,
+    const results = await runQuickStart({
       args: runner === 'tsx' ? [tsx, ...entry] : entry,
       cwd: here.pathname,
-      port,
-      startTokenPath: routes.startToken,
-      env: {
-        CLEANTALK_AUTH_KEY: DEFAULT_AUTH_KEY,
-        CLEANTALK_ENDPOINT: devserver.apiUrl,
-        CLEANTALK_DATABASE_ENDPOINT: devserver.databaseUrl,
-        START_TOKEN_SECRET,
-      },
+      routes,
+      devserver,
+      fields,
+      key: DEFAULT_AUTH_KEY,
     });
-    try {
-      const results = await checkSubmissions({
-        baseUrl: `http://127.0.0.1:${port}`,
-        routes,
-        eventToken: () => devserver.issueEventToken(),
-        fields,
-      });
-      expect(results).toEqual(['allowed: 200', 'held: 200', 'blocked: 403']);
-    } finally {
-      await app.stop();
-    }
+    expect(results).toEqual(['allowed: 200', 'held: 200', 'blocked: 403']);
   });
 
   it('a quick start started with a key CleanTalk does not accept stops at once, saying so', async () => {
