@@ -59,16 +59,25 @@ async function build(
 
 const sent = () => local.server.lastRequest('check_message')?.body as Record<string, unknown>;
 
+/** POSTs `form` to the protected `/contact` route, urlencoded, as a browser would. */
+function postContact(
+  app: FastifyInstance,
+  form: Record<string, string>,
+  headers: Record<string, string> = FORM,
+  remoteAddress?: string,
+) {
+  return app.inject({ method: 'POST', url: '/contact', headers, payload: urlencoded(form), remoteAddress });
+}
+
 describe('Fastify plugin', () => {
   it('checks a protected route, passes the verdict to the handler and hides the contract’s fields', async () => {
     const { app, seen } = await build();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, 'user-agent': 'Mozilla/5.0 Test', cookie: 'sid=secret' },
-      payload: urlencoded(contactForm()),
-      remoteAddress: '203.0.113.20',
-    });
+    const response = await postContact(
+      app,
+      contactForm(),
+      { ...FORM, 'user-agent': 'Mozilla/5.0 Test', cookie: 'sid=secret' },
+      '203.0.113.20',
+    );
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ ok: true, decision: 'allow' });
     expect(seen[0]?.verdict).toMatchObject({ decision: 'allow', verified: true, jsProven: true });
@@ -92,23 +101,15 @@ describe('Fastify plugin', () => {
 
   it('counts the fields the form posted for CleanTalk, its hidden fields left out', async () => {
     const { app } = await build();
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded(contactForm()),
-      remoteAddress: '203.0.113.20',
-    });
+    await postContact(app, contactForm(), FORM, '203.0.113.20');
     expect(JSON.parse(sent().sender_info as string)).toMatchObject({ fields_number: 3, direct_post: 0 });
   });
 
   it('answers a blocked submission with 403 and the escaped reason as HTML for a browser form post', async () => {
     const { app, seen } = await build();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
-      payload: urlencoded(contactForm({ message: 'cheap stop_word here' })),
+    const response = await postContact(app, contactForm({ message: 'cheap stop_word here' }), {
+      ...FORM,
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
     });
     expect(response.statusCode).toBe(403);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -119,11 +120,9 @@ describe('Fastify plugin', () => {
 
   it('answers JSON to a client that asks for it', async () => {
     const { app } = await build();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, accept: 'application/json' },
-      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
+    const response = await postContact(app, contactForm({ email: 'stop_email@example.com' }), {
+      ...FORM,
+      accept: 'application/json',
     });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toEqual({
@@ -142,23 +141,13 @@ describe('Fastify plugin', () => {
         return reply.code(422).send({ sorry: verdict.reason });
       },
     });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
-    });
+    const response = await postContact(app, contactForm({ email: 'stop_email@example.com' }));
     expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({ sorry: 'Forbidden. Sender blacklisted.' });
     expect(calls[0]?.codes).toContain('BL');
 
     const { app: second } = await build({ onBlocked: () => 'custom page' });
-    const returned = await second.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
-    });
+    const returned = await postContact(second, contactForm({ email: 'stop_email@example.com' }));
     expect(returned.statusCode).toBe(403);
     expect(returned.body).toBe('custom page');
     await second.close();
@@ -166,11 +155,9 @@ describe('Fastify plugin', () => {
 
   it('falls back to the default 403 when onBlocked neither sends nor returns anything', async () => {
     const { app } = await build({ onBlocked: () => undefined });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, accept: 'application/json' },
-      payload: urlencoded(contactForm({ email: 'stop_email@example.com' })),
+    const response = await postContact(app, contactForm({ email: 'stop_email@example.com' }), {
+      ...FORM,
+      accept: 'application/json',
     });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ code: 'CT_BLOCKED', message: 'Forbidden. Sender blacklisted.' });
@@ -178,12 +165,7 @@ describe('Fastify plugin', () => {
 
   it('passes a submission held for review on to the handler', async () => {
     const { app, seen } = await build();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded(contactForm({ email: 'review@example.com' })),
-    });
+    const response = await postContact(app, contactForm({ email: 'review@example.com' }));
     expect(response.json()).toEqual({ ok: true, decision: 'review' });
     expect(seen[0]?.verdict?.decision).toBe('review');
   });
@@ -227,12 +209,7 @@ describe('Fastify plugin', () => {
   it('runs a token-only check_bot for forms without text', async () => {
     const { app, seen } = await build({}, {}, { method: 'check_bot' });
     const token = local.server.issueEventToken();
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded({ ...contactForm(), [FIELDS.eventToken]: token }),
-    });
+    await postContact(app, { ...contactForm(), [FIELDS.eventToken]: token });
     expect(seen[0]?.verdict).toMatchObject({ method: 'check_bot', decision: 'allow' });
     expect(local.server.lastRequest('check_bot')?.body).toMatchObject({ event_token: token });
     expect(local.server.lastRequest('check_bot')?.body).not.toHaveProperty('message');
@@ -370,44 +347,21 @@ describe('Fastify plugin: client IP', () => {
 
   it('ignores X-Forwarded-For from a peer the app does not trust', async () => {
     const { app } = await build();
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: xff,
-      payload: urlencoded(contactForm()),
-      remoteAddress: '203.0.113.30',
-    });
+    await postContact(app, contactForm(), xff, '203.0.113.30');
     expect(sent().sender_ip).toBe('203.0.113.30');
   });
 
   it('uses X-Forwarded-For from a trusted proxy, as Fastify’s trustProxy resolves it', async () => {
     const { app } = await build({}, { trustProxy: '10.0.0.1' });
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: xff,
-      payload: urlencoded(contactForm()),
-      remoteAddress: '10.0.0.1',
-    });
+    await postContact(app, contactForm(), xff, '10.0.0.1');
     expect(sent().sender_ip).toBe('198.51.100.200');
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: xff,
-      payload: urlencoded(contactForm()),
-      remoteAddress: '10.0.0.2',
-    });
+    await postContact(app, contactForm(), xff, '10.0.0.2');
     expect(sent().sender_ip).toBe('10.0.0.2');
   });
 
   it('answers 400, not 500, when a trusted proxy forwards garbage for the client address', async () => {
     const { app, seen } = await build({}, { trustProxy: true });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, 'x-forwarded-for': 'not-an-ip' },
-      payload: urlencoded(contactForm()),
-    });
+    const response = await postContact(app, contactForm(), { ...FORM, 'x-forwarded-for': 'not-an-ip' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'CT_BAD_CLIENT_IP' });
     expect(seen).toHaveLength(0);
@@ -497,12 +451,7 @@ describe('Fastify plugin: mistakes are loud', () => {
       async (request) => request.ctVerdict?.decision,
     );
     await app.ready();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: FORM,
-      payload: urlencoded(contactForm()),
-    });
+    const response = await postContact(app, contactForm());
     expect(response.body).toBe('review');
     const warning = lines.find((line) => line.msg.includes('check not verified'));
     expect(warning?.level).toBe(40);
@@ -540,13 +489,7 @@ describe('Fastify plugin: mistakes are loud', () => {
     await app.register(ctProtectedForm, { authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl });
     app.post('/contact', { config: { ctProtectedForm: true } }, async () => 'ok');
     await app.ready();
-    await app.inject({
-      method: 'POST',
-      url: '/contact',
-      headers: { ...FORM, 'x-forwarded-for': '198.51.100.7' },
-      payload: urlencoded(contactForm()),
-      remoteAddress: '127.0.0.1',
-    });
+    await postContact(app, contactForm(), { ...FORM, 'x-forwarded-for': '198.51.100.7' }, '127.0.0.1');
     expect(sent().sender_ip).toBe('198.51.100.7');
     expect(lines.filter((line) => line.msg.includes('X-Forwarded-For'))).toHaveLength(0);
   });
