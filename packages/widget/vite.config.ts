@@ -1,10 +1,23 @@
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
+
+const litCssTag = fileURLToPath(new URL('build/lit-css-tag.ts', import.meta.url));
 
 /**
  * The script-tag build: `dist/ct-protected-form.min.js`, one minified, self-registering IIFE with
  * Lit's ReactiveElement and the field contract inside (global `CTProtectedForm`). The npm build is plain `tsc` (see tsconfig.build.json).
  */
 export default defineConfig({
+  plugins: [
+    {
+      // Lit's css-tag module as it runs in the browsers this build is for (see build/lit-css-tag.ts).
+      name: 'lit-css-tag',
+      enforce: 'pre',
+      resolveId(source, importer) {
+        if (source === './css-tag.js' && importer?.includes('/@lit/reactive-element/')) return litCssTag;
+      },
+    },
+  ],
   resolve: {
     conditions: ['source', ...defaultClientConditions],
   },

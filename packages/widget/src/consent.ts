@@ -4,16 +4,3 @@
  * reaches every copy of the widget on the page (a bundle's and a script tag's alike).
  */
 export const CONSENT_EVENT = 'ct-consent-granted';
-
-let granted = false;
-
-/** Whether page-wide consent was granted since this module ran. */
-export const hasPageConsent = (): boolean => granted;
-
-/** Calls `callback` whenever page-wide consent is granted. */
-export function onPageConsent(callback: () => void): void {
-  document.addEventListener(CONSENT_EVENT, () => {
-    granted = true;
-    callback();
-  });
-}

@@ -13,7 +13,7 @@ import {
 } from '@ct-protected-form/fields';
 import type { ReactiveController } from '@lit/reactive-element';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
-import { hasPageConsent, onPageConsent } from './consent.js';
+import { CONSENT_EVENT } from './consent.js';
 import { loadDetector } from './detector.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
@@ -77,6 +77,8 @@ const roots = new Map<Node, AbortController>();
 const waiting = new Map<ProtectionController, number>();
 let poll: ReturnType<typeof setInterval> | undefined;
 let listening = false;
+/** Whether the page-wide consent event came since the first protection connected (and listened). */
+let pageConsent = false;
 let timeZone: string | undefined;
 
 /**
@@ -159,7 +161,8 @@ export class ProtectionController implements ReactiveController, FieldSource {
         addEventListener('pageshow', (event) => {
           if (event.persisted) for (const protection of live) protection.reset();
         });
-        onPageConsent(() => {
+        document.addEventListener(CONSENT_EVENT, () => {
+          pageConsent = true;
           for (const protection of live) protection.grantConsent();
         });
         // Forms the parser reaches after a protection connected get their honeypot once it has
@@ -181,7 +184,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
       }
     }
     if (changed.has('startToken')) this.#token = host.startToken ?? '';
-    if (host.consent == null || host.consent === 'granted' || hasPageConsent()) this.#consented = true;
+    if (host.consent == null || host.consent === 'granted' || pageConsent) this.#consented = true;
     this.#activate();
     if (connecting && !this.#token) this.#renew();
     if (!connecting) this.#refresh(changed.has('honeypot'));

@@ -274,6 +274,22 @@ describe('consent', () => {
     expect(scripts()).toHaveLength(1);
   });
 
+  test('the page starts without consent, and one event grants it once to every pending protection', () => {
+    storeToken(token('p'));
+    mount('<form></form>');
+    const first = connect({ consent: 'pending', noDetector: true });
+    const second = connect({ consent: 'pending', noDetector: true });
+    expect(first.protection.getFields()[FIELDS.eventToken]).toBe('');
+    const grants = vi.spyOn(protection.ProtectionController.prototype, 'grantConsent');
+    document.dispatchEvent(new Event(consent.CONSENT_EVENT));
+    expect(grants.mock.contexts).toEqual([first.protection.controller, second.protection.controller]);
+    // Counted for the page: a pending protection connecting now has it too, with no event of its own.
+    expect(connect({ consent: 'pending', noDetector: true }).protection.getFields()[FIELDS.eventToken]).toBe(
+      token('p'),
+    );
+    expect(grants).toHaveBeenCalledTimes(2);
+  });
+
   test('page-wide consent reaches a pending protection', () => {
     mount('<form></form>');
     connect({ consent: 'pending' });

@@ -276,4 +276,33 @@ describe('script-tag build, auto mode on a WordPress page', () => {
       equal(one(fields, FIELDS.behaviour) !== '', sent, attributes || 'default');
     }
   });
+
+  // The build carries Lit's style adoption as it runs in the browsers it is built for (see
+  // build/lit-css-tag.ts): a subclass drawing into a shadow root is styled as Lit styles it.
+  it('a subclass of the global element, in a shadow root of its own, gets its static styles', async () => {
+    const frame = await page(`<!doctype html><html><body>
+<script src="/dist/ct-protected-form.min.js"></script>
+<script>
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(':host { display: block; color: rgb(1, 2, 3) }');
+  const result = new CSSStyleSheet();
+  result.replaceSync(':host { background-color: rgb(4, 5, 6) }');
+  const { ProtectedFormElement } = CTProtectedForm;
+  class StyledForm extends ProtectedFormElement {
+    // A stylesheet, and a CSSResult as another copy of Lit makes it (its sheet behind \`styleSheet\`).
+    static styles = [sheet, { styleSheet: result, cssText: '' }];
+    createRenderRoot() {
+      return Object.getPrototypeOf(ProtectedFormElement.prototype).createRenderRoot.call(this);
+    }
+  }
+  StyledForm.define('styled-form');
+</script>
+<styled-form no-detector><form method="post" action="/echo"></form></styled-form>
+</body></html>`);
+    const element = frame.contentDocument.querySelector('styled-form');
+    await element.updateComplete;
+    ok(element.shadowRoot, 'a shadow root');
+    const style = frame.contentWindow.getComputedStyle(element);
+    equal([style.color, style.backgroundColor], ['rgb(1, 2, 3)', 'rgb(4, 5, 6)']);
+  });
 });
