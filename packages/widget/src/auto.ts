@@ -1,3 +1,4 @@
+import { createElement } from './dom.js';
 import { reportError } from './events.js';
 import type { ProtectionOptions } from './options.js';
 import { TAG_NAME } from './protected-form-element.js';
@@ -23,7 +24,7 @@ export function autoProtect(options: AutoProtectOptions = {}): ProtectionControl
   let selector = options.selector || 'form';
   try {
     // Checked with the call that picks the forms: a DOM may parse lazily what querySelector need not.
-    document.createElement('form').matches(selector);
+    createElement('form').matches(selector);
   } catch {
     // Worded as the element's invalid options: "form", the default, is used instead.
     reportError(document, 'CT_INVALID_OPTION', `ct-protected-form: invalid auto="${selector}" ignored`);

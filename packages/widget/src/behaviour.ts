@@ -1,4 +1,5 @@
 import { BEHAVIOUR_MAX_POINTS, BEHAVIOUR_SAMPLE_MS, type BehaviourData } from '@ct-protected-form/fields';
+import { documentMember, listen, unlisten } from './dom.js';
 import { controlsOf } from './hidden-fields.js';
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -22,9 +23,8 @@ export function recordBehaviour(): void {
   recording = true;
   /** Listens until `handler` answers something truthy. */
   const on = <E extends Event>(type: string, handler: (event: E) => unknown, capture = true) => {
-    const listener = (event: Event) =>
-      handler(event as E) && document.removeEventListener(type, listener, capture);
-    document.addEventListener(type, listener, { capture, passive: true });
+    const listener = (event: Event) => handler(event as E) && unlisten(document, type, listener, capture);
+    listen(document, type, listener, { capture, passive: true });
   };
   on<MouseEvent>('mousemove', ({ clientX, clientY, timeStamp }) => {
     flags |= 1;
@@ -57,7 +57,7 @@ export function recordBehaviour(): void {
  * size read now and, given the submitted `form`, which of its named fields a person could see.
  */
 export function readBehaviour(form?: HTMLFormElement): string {
-  const { scrollWidth, scrollHeight, clientWidth, clientHeight } = document.documentElement;
+  const { scrollWidth, scrollHeight, clientWidth, clientHeight } = documentMember('documentElement');
   const data: BehaviourData = {
     p: setUpAt,
     k: pressedAt,
@@ -67,7 +67,7 @@ export function readBehaviour(form?: HTMLFormElement): string {
     s: [
       scrollWidth,
       // The plugin's largest of six heights: in standards mode, the root's and the body's scroll heights.
-      Math.max(scrollHeight, document.body?.scrollHeight ?? 0),
+      Math.max(scrollHeight, documentMember('body')?.scrollHeight ?? 0),
       clientWidth,
       clientHeight,
     ],

@@ -1,4 +1,5 @@
 import { DEFAULT_DETECTOR_SRC, DETECTOR_SCRIPT_ID } from '@ct-protected-form/fields';
+import { createElement, documentMember } from './dom.js';
 
 /** Attributes for the detector's `<script>` tag. */
 export interface DetectorScriptOptions {
@@ -22,12 +23,17 @@ export function loadDetector(
 ): Promise<unknown> {
   let load = loads.get(src);
   if (load) return load;
-  if (document.querySelector(`#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`)) {
+  if (
+    Document.prototype.querySelector.call(
+      document,
+      `#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`,
+    )
+  ) {
     load = Promise.resolve();
     loads.set(src, load);
     return load;
   }
-  const script = document.createElement('script');
+  const script = createElement('script');
   script.id = DETECTOR_SCRIPT_ID;
   script.async = true;
   if (nonce) script.nonce = nonce;
@@ -46,6 +52,6 @@ export function loadDetector(
   // Cached before the tag goes in, so that even an error reported at once clears the cache.
   loads.set(src, load);
   script.src = src;
-  document.head.append(script);
+  documentMember('head').append(script);
   return load;
 }

@@ -7,7 +7,10 @@ import { isOwnField } from './hidden-fields.js';
  * is none yet. It reads storage: call it only once the visitor has consented.
  */
 export function readEventToken(): string {
-  for (const input of document.getElementsByName(EVENT_TOKEN_FIELD) as NodeListOf<HTMLInputElement>) {
+  for (const input of Document.prototype.getElementsByName.call(
+    document,
+    EVENT_TOKEN_FIELD,
+  ) as NodeListOf<HTMLInputElement>) {
     if (!isOwnField(input) && isEventToken(input.value)) return input.value;
   }
   try {

@@ -1,3 +1,5 @@
+import { dispatch } from './dom.js';
+
 /** Stable codes of {@link ProtectedFormErrorEvent}. */
 export type ProtectedFormErrorCode =
   /** An attribute or option has a value that cannot be used (bad URL, unknown consent value…). */
@@ -53,6 +55,6 @@ export function reportError(
   cause?: unknown,
 ): false {
   if (code === 'CT_INVALID_OPTION') console.warn(message);
-  target.dispatchEvent(new ProtectedFormErrorEvent(code, message, cause));
+  dispatch(target, new ProtectedFormErrorEvent(code, message, cause));
   return false;
 }

@@ -1,4 +1,5 @@
 import { SUBMITTED_AT_FIELD } from '@ct-protected-form/fields';
+import { listen } from './dom.js';
 import { removeOwnFields, writeFields } from './hidden-fields.js';
 
 /** The longest a submit waits for a start token still on its way; then it goes through without. */
@@ -22,10 +23,8 @@ export interface FieldSource {
 /** Forms whose fields were written: from then on they are kept fresh. */
 const written = new WeakSet<HTMLFormElement>();
 
-// Through the prototypes: a control named "requestSubmit" shadows the form's member, and a form named
-// "addEventListener" the document's.
+// Through the prototypes: a control named "requestSubmit" shadows the form's member.
 const { requestSubmit } = HTMLFormElement.prototype;
-const { addEventListener } = EventTarget.prototype;
 const { closest } = Element.prototype;
 
 /** Writes fresh fields (or `values`) into the form now; the submit time only when `submitting`. */
@@ -78,11 +77,11 @@ export function listenForForms(
 ): AbortController {
   const abort = new AbortController();
   let resubmitting = false;
-  const listen = <E extends Event>(
+  const on = <E extends Event>(
     type: string,
     handler: (event: E, form: HTMLFormElement, source: FieldSource) => unknown,
   ) =>
-    addEventListener.call(
+    listen(
       root,
       type,
       (event) => {
@@ -99,9 +98,9 @@ export function listenForForms(
       { capture: true, signal: abort.signal },
     );
   for (const type of ['focusin', 'pointerdown', 'input']) {
-    listen(type, (_, form, source) => written.has(form) || write(form, source));
+    on(type, (_, form, source) => written.has(form) || write(form, source));
   }
-  listen<SubmitEvent>('submit', (event, form, source) => {
+  on<SubmitEvent>('submit', (event, form, source) => {
     const { pending } = source;
     if (!pending || resubmitting || event.defaultPrevented)
       return write(form, source, source.getFields(form), true);
@@ -127,7 +126,7 @@ export function listenForForms(
   });
   // `formdata` does not bubble; the capture phase still passes the root. An empty value of ours
   // leaves one already in the data set (the detector's token) alone.
-  listen<FormDataEvent>('formdata', ({ formData }, form, source) => {
+  on<FormDataEvent>('formdata', ({ formData }, form, source) => {
     const fields = source.getFields(form);
     for (const name in fields) formData.set(name, fields[name] || String(formData.get(name) ?? ''));
   });

@@ -1,4 +1,5 @@
 import { EVENT_TOKEN_FIELD, HONEYPOT_FIELD } from '@ct-protected-form/fields';
+import { createElement } from './dom.js';
 import { asHoneypot } from './honeypot.js';
 
 /** Inputs this package added, so that it only ever removes its own, never the author's or the detector's. */
@@ -16,7 +17,7 @@ export const controlsOf = (form: HTMLFormElement): HTMLFormControlsCollection =>
 
 /** A new hidden input of ours. */
 function createField(name: string): HTMLInputElement {
-  const input = document.createElement('input');
+  const input = createElement('input');
   input.type = 'hidden';
   input.name = name;
   own.add(input);
@@ -38,7 +39,7 @@ export function writeFields(form: HTMLFormElement, fields: Record<string, string
       found.set(name, [...(found.get(name) ?? []), element as HTMLInputElement]);
     }
   }
-  const added = document.createDocumentFragment();
+  const added = Document.prototype.createDocumentFragment.call(document);
   for (const name in fields) {
     const value = fields[name] as string;
     const [input = added.appendChild(createField(name)), ...extra] = (found.get(name) ?? []).sort(

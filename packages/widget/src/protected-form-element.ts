@@ -1,4 +1,5 @@
 import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
+import { documentMember } from './dom.js';
 import { type FieldsBody, ProtectionController } from './protection-controller.js';
 
 /** The element's tag name. */
@@ -13,11 +14,12 @@ const styled = new Set<string>();
  * sets, in a stylesheet or inline, wins; nothing is read back from the page's styles.
  */
 function adoptContentsDisplay(tag: string): void {
-  if (styled.has(tag) || !document.adoptedStyleSheets) return;
+  const sheets = documentMember('adoptedStyleSheets');
+  if (styled.has(tag) || !sheets) return;
   styled.add(tag);
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`:where(${tag}){display:contents}`);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  Reflect.set(Document.prototype, 'adoptedStyleSheets', [...sheets, sheet], document);
 }
 
 /**

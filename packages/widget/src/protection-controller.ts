@@ -15,6 +15,7 @@ import type { ReactiveController } from '@lit/reactive-element';
 import { readBehaviour, recordBehaviour } from './behaviour.js';
 import { CONSENT_EVENT } from './consent.js';
 import { loadDetector } from './detector.js';
+import { dispatch, documentMember, listen } from './dom.js';
 import { readEventToken } from './event-token.js';
 import { ProtectedFormReadyEvent, reportError } from './events.js';
 import { type FieldSource, listenForForms, refresh, unprotect } from './form-protector.js';
@@ -44,7 +45,7 @@ const ALL: ChangedOptions = { has: () => true, get: () => ALL };
 /** The option's value as an absolute http(s) URL, or null: a blank one would resolve to the page itself. */
 function httpUrl(value: string | null | undefined): string | null {
   try {
-    const url = new URL(value as string, document.baseURI);
+    const url = new URL(value as string, documentMember('baseURI'));
     if (value?.trim() && /^https?:$/.test(url.protocol)) return url.href;
   } catch {
     // Not a URL.
@@ -150,7 +151,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
       return;
     }
     if (connecting) {
-      const root = this.#node.getRootNode();
+      const root = Node.prototype.getRootNode.call(this.#node);
       this.#root = root;
       this.#changed = new Map();
       live.add(this);
@@ -161,14 +162,14 @@ export class ProtectionController implements ReactiveController, FieldSource {
         addEventListener('pageshow', (event) => {
           if (event.persisted) for (const protection of live) protection.reset();
         });
-        document.addEventListener(CONSENT_EVENT, () => {
+        listen(document, CONSENT_EVENT, () => {
           pageConsent = true;
           for (const protection of live) protection.grantConsent();
         });
         // Forms the parser reaches after a protection connected get their honeypot once it has
         // parsed the page (on a page parsed already, this never fires); forms added by script
         // later get it at their first use.
-        document.addEventListener('DOMContentLoaded', () => {
+        listen(document, 'DOMContentLoaded', () => {
           for (const protection of live) protection.#refresh(protection.honeypot);
         });
       }
@@ -233,12 +234,12 @@ export class ProtectionController implements ReactiveController, FieldSource {
       [TIME_ZONE_FIELD]: timeZone,
       [TZ_OFFSET_FIELD]: String(-new Date().getTimezoneOffset()),
       [PAGE_URL_FIELD]: location.href,
-      [REFERRER_FIELD]: document.referrer,
+      [REFERRER_FIELD]: documentMember('referrer'),
       [BEHAVIOUR_FIELD]:
         signals && this.#records() && (!token || this.#host.behaviour === 'always')
           ? readBehaviour(form)
           : '',
-      [LANG_FIELD]: document.documentElement.lang,
+      [LANG_FIELD]: documentMember('documentElement').lang,
     };
   }
 
@@ -352,7 +353,7 @@ export class ProtectionController implements ReactiveController, FieldSource {
   #settle(hasToken: boolean): void {
     waiting.delete(this);
     this.#refresh();
-    this.#node.dispatchEvent(new ProtectedFormReadyEvent(hasToken));
+    dispatch(this.#node, new ProtectedFormReadyEvent(hasToken));
     this.#resolve();
   }
 }

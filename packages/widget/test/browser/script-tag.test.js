@@ -137,6 +137,55 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
+  it('works on a page whose named images shadow document.referrer, createElement, addEventListener and the rest', async () => {
+    // HTML lets an image named "referrer" stand in for document.referrer (window's own members stay).
+    const shadowed = [
+      'referrer',
+      'documentElement',
+      'body',
+      'head',
+      'baseURI',
+      'currentScript',
+      'querySelector',
+      'querySelectorAll',
+      'getElementsByName',
+      'createElement',
+      'createDocumentFragment',
+      'adoptedStyleSheets',
+      'getRootNode',
+      'addEventListener',
+      'removeEventListener',
+      'dispatchEvent',
+    ];
+    const src = detector('named-images');
+    // The page hears auto mode's ct-ready through the prototype too.
+    const listen = `EventTarget.prototype.addEventListener.call(document, 'ct-ready', (event) => { window.heard = event.hasToken; })`;
+    const frame = await page(`<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>
+      ${shadowed.map((name) => `<img name="${name}" alt="">`).join('')}<script>${listen}</script>
+      <ct-protected-form no-detector><form method="post" action="/echo"><input name="wrapped"></form></ct-protected-form>
+      <form method="post" action="/echo"><input name="q" value="x"><button id="go">Send</button></form>
+      ${tag(`data-auto data-detector-src="${src}"`)}</body></html>`);
+    const win = frame.contentWindow;
+    const doc = frame.contentDocument;
+    ok(doc.referrer instanceof win.HTMLImageElement, 'the browser lets an image shadow document.referrer');
+    await until(() => win.heard !== undefined, 'ct-ready on the document');
+    equal(win.heard, true, 'the detector loaded and its token was read');
+    equal(await loadsOf(src), 1);
+    const wrapped = Reflect.get(win.Document.prototype, 'forms', doc)[0];
+    wrapped.elements.wrapped.focus();
+    ok(wrapped.elements[FIELDS.startedAt], 'the element protects its form');
+    const referrer = Reflect.get(win.Document.prototype, 'referrer', doc);
+    const arrived = next(frame, 'load');
+    doc.getElementById('go').click();
+    await arrived;
+    const fields = JSON.parse(frame.contentDocument.body.textContent);
+    equal(one(fields, 'q'), 'x');
+    equal(one(fields, FIELDS.referrer), referrer);
+    ok(one(fields, FIELDS.referrer).startsWith('http'), 'a URL as the referrer');
+    equal(one(fields, FIELDS.lang), 'fr');
+    equal(one(fields, FIELDS.eventToken).length, EVENT_TOKEN_LENGTH);
+  });
+
   it('protects forms the page adds later, like a contact form in a popup', async () => {
     const frame = await page(
       wordpress({ script: tag(`data-auto data-detector-src="${detector('popup')}"`) }),
