@@ -4,7 +4,7 @@ import { dispatch } from './dom.js';
 export type ProtectedFormErrorCode =
   /** An attribute or option has a value that cannot be used (bad URL, unknown consent value…). */
   | 'CT_INVALID_OPTION'
-  /** The bot detector's script failed to load (network, CSP, SRI mismatch, blocker). */
+  /** The bot detector's script failed to load or was not allowed to (network, CSP, Trusted Types, SRI mismatch, blocker). */
   | 'CT_DETECTOR_FAILED'
   /** The detector loaded, or was already on the page, but no event token showed up in time. */
   | 'CT_DETECTOR_TIMEOUT'

@@ -250,6 +250,39 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(await loadsOf(src), 1);
   });
 
+  it('under Trusted Types, loads the detector through the ct-protected-form policy the page allows', async () => {
+    const src = detector('trusted-types');
+    const csp = `require-trusted-types-for 'script'; trusted-types ct-protected-form`;
+    const frame = await page(
+      `<!doctype html><head><meta http-equiv="Content-Security-Policy" content="${csp}"></head><body><ct-protected-form detector-src="${src}"><form method="post" action="/echo"></form></ct-protected-form>${tag('')}</body>`,
+    );
+    const element = frame.contentDocument.querySelector('ct-protected-form');
+    await element.ready;
+    const form = element.querySelector('form');
+    await until(() => serialised(form, FIELDS.eventToken), 'the token under Trusted Types');
+    equal(await loadsOf(src), 1);
+  });
+
+  it('under Trusted Types that do not allow its policy, reports CT_DETECTOR_FAILED and the form still submits', async () => {
+    const src = detector('trusted-types-refused');
+    const record = `<script>document.addEventListener('ct-error', (event) => { window.errors = [...(window.errors ?? []), event.code]; });</script>`;
+    const frame = await page(
+      `<!doctype html><head><meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'; trusted-types other-policy">${record}</head><body><ct-protected-form detector-src="${src}"><form method="post" action="/echo"><input name="q" value="x"><button>Send</button></form></ct-protected-form>${tag('')}</body>`,
+    );
+    const win = frame.contentWindow;
+    const element = frame.contentDocument.querySelector('ct-protected-form');
+    await until(() => win.errors, 'a ct-error');
+    equal(win.errors, ['CT_DETECTOR_FAILED']);
+    await element.ready;
+    equal(await loadsOf(src), 0);
+    const arrived = next(frame, 'load');
+    element.querySelector('button').click();
+    await arrived;
+    const fields = JSON.parse(frame.contentDocument.body.textContent);
+    equal(one(fields, 'q'), 'x');
+    ok(one(fields, FIELDS.startedAt), 'the start time');
+  });
+
   it('<ct-protected-form nonce> loads the detector under a strict CSP', async () => {
     const src = detector('csp-element');
     const frame = await page(
