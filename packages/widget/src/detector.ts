@@ -28,6 +28,7 @@ let policy: ScriptUrlPolicy | null | undefined;
 /** `src` as a script takes it: through our policy where there is one, else as it is. */
 function scriptUrl(src: string): string {
   if (policy === undefined) {
+    policy = null;
     try {
       const { trustedTypes } = globalThis as {
         trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy };
@@ -36,7 +37,6 @@ function scriptUrl(src: string): string {
       policy = trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY, { createScriptURL: (url) => url }) ?? null;
     } catch {
       // Not allowed by the page's CSP: the plain URL is used, and refused where Trusted Types are enforced.
-      policy = null;
     }
   }
   return (policy ? policy.createScriptURL(src) : src) as string;
@@ -87,11 +87,8 @@ export function loadDetector(
   try {
     script.src = scriptUrl(src);
   } catch {
-    return Promise.reject(
-      failed(
-        `: the page enforces Trusted Types; allow the policy with "trusted-types ${TRUSTED_TYPES_POLICY}"`,
-      ),
-    );
+    // Trusted Types enforced, and our policy not allowed.
+    return Promise.reject(failed(` (Trusted Types: allow ${TRUSTED_TYPES_POLICY})`));
   }
   documentMember('head').append(script);
   return load;
