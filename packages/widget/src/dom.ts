@@ -1,10 +1,11 @@
 /*
  * The browser's own DOM members, past the page's named elements. HTML lets a form, image, embed or
  * object named "referrer", "body" or "createElement" stand in for the `document` member of that
- * name, "addEventListener" and the other methods `document` inherits included (`window`'s members
- * stay the browser's); a form control does the same to its form's members. A CMS page that shows visitors' markup may hold any
- * of them, so the widget reaches these members through the prototypes, where no element can. Read
- * at each call, not kept, so that a page's own wrappers of the prototypes still see our calls.
+ * name, "addEventListener" and the other methods `document` inherits included (`window`'s own
+ * members stay the browser's), as a form control does for its form's members. A CMS page that
+ * shows visitors' markup may hold any of them, so the widget reaches these members through the
+ * prototypes, where no element can. They are looked up at each call rather than kept, so that
+ * wrappers a page puts on the prototypes (zone.js, instrumentation) see our calls as any other.
  */
 
 /** `document[name]` as the browser defines it. */
