@@ -277,6 +277,50 @@ describe('Express middleware: hostile input gets a verdict or a clear 4xx, never
     expect((await post(url, new Uint8Array([0x61, 0x3d, 0xff]), FORM)).status).toBe(400);
   });
 
+  it('a request aborted while an earlier middleware was busy → next(error) with 400, never a hang', async () => {
+    const errors: { statusCode?: number; code?: string }[] = [];
+    let resolve: (value: 'handled') => void = () => {};
+    const handled = new Promise<'handled'>((settle) => {
+      resolve = settle;
+    });
+    const app = express();
+    // An earlier middleware still busy (a session store, say) when the visitor goes away.
+    app.post('/contact', (req, _res, next) => {
+      if (req.destroyed) next();
+      else req.once('close', () => next());
+    });
+    app.post(
+      '/contact',
+      ctProtectedForm({ authKey: DEFAULT_AUTH_KEY, endpoint: local.server.apiUrl })(),
+      (_req, res) => {
+        res.send('ok');
+      },
+    );
+    const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+      errors.push(error);
+      resolve('handled');
+      res.status(error.statusCode ?? 500).end();
+    };
+    app.use(onError);
+    server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { connect } = await import('node:net');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /contact HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=a',
+    );
+    // The visitor goes away before the body is complete.
+    setTimeout(() => socket.destroy(), 50);
+    const outcome = await Promise.race([
+      handled,
+      new Promise<'no answer'>((settle) => setTimeout(() => settle('no answer'), 2000)),
+    ]);
+    expect(outcome).toBe('handled');
+    expect(errors).toMatchObject([{ statusCode: 400, code: 'CT_BAD_BODY' }]);
+    expect(local.server.requests).toHaveLength(0);
+  });
+
   it('a declared length over the limit → 413 before reading the body', async () => {
     const { url } = await start({ bodyLimit: 10 });
     const { request } = await import('node:http');

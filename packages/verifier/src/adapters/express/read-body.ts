@@ -9,6 +9,9 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     return Promise.reject(error);
   }
   if (request.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // Aborted while an earlier middleware was still busy: the stream already closed, so neither 'end'
+  // nor 'close' comes again, and waiting for them would leave the request unanswered for good.
+  if (request.destroyed) return Promise.reject(unreadableBody('The request was aborted.'));
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
