@@ -103,20 +103,23 @@ export function scrubbedHeaders(input: HeadersInput | undefined): Record<string,
 }
 
 /** Reads one header (case-insensitive) from any input shape. */
-export function getHeader(input: HeadersInput | undefined, name: string): string | undefined {
+export function getHeader(
+  input: HeadersInput | undefined,
+  name: string,
+  limit: number = LIMITS.headerValue,
+): string | undefined {
   const wanted = name.toLowerCase();
   const record = asRecord(input);
   if (record) {
     // The first name that matches, as for the other shapes; the length rules most out unlowered.
     for (const key of Object.keys(record)) {
       if (key.length === wanted.length && (key === wanted || key.toLowerCase() === wanted))
-        return toText(record[key], LIMITS.headerValue, ', ');
+        return toText(record[key], limit, ', ');
     }
     return undefined;
   }
   for (const [key, value] of headerEntries(input)) {
-    if (typeof key === 'string' && key.toLowerCase() === wanted)
-      return toText(value, LIMITS.headerValue, ', ');
+    if (typeof key === 'string' && key.toLowerCase() === wanted) return toText(value, limit, ', ');
   }
   return undefined;
 }

@@ -63,6 +63,11 @@ export const LIMITS = {
   message: 100_000,
   relevance: 20_000,
   headerValue: 4_000,
+  /**
+   * The `Cookie` header, read locally for the start token's session and never sent: a site's
+   * analytics and consent cookies often fill more than 4 KB before ours.
+   */
+  cookieHeader: 64 * 1024,
   headers: 64,
   formFields: 1_000,
 } as const;

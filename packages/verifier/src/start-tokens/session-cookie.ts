@@ -1,3 +1,4 @@
+import { LIMITS } from '../check/submission.js';
 import { encodeBase64Url } from './base64url.js';
 
 /** The cookie an adapter's start-token route sets, unless `cookieName` says otherwise. */
@@ -22,7 +23,7 @@ export function isSessionId(value: unknown): value is string {
  */
 export function readSessionCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const part of header.slice(0, 8_192).split(';')) {
+  for (const part of header.slice(0, LIMITS.cookieHeader).split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();

@@ -1,7 +1,7 @@
 import type { StartTimeProblem } from '@ct-protected-form/fields';
 import { getHeader } from '../check/headers.js';
 import type { ClientSignals } from '../check/signals.js';
-import type { Submission } from '../check/submission.js';
+import { LIMITS, type Submission } from '../check/submission.js';
 import type { VerifierLogger } from '../options.js';
 import { readSessionCookie } from './session-cookie.js';
 import type { StartTokenCheck, StartTokenProblem, StartTokenVerifier } from './start-token-verifier.js';
@@ -58,7 +58,7 @@ export function createTokenReader(
 
   async function verify(submission: Submission, token: string): Promise<TokenEvidence> {
     const session = tokens?.cookieName
-      ? readSessionCookie(getHeader(submission.headers, 'cookie'), tokens.cookieName)
+      ? readSessionCookie(getHeader(submission.headers, 'cookie', LIMITS.cookieHeader), tokens.cookieName)
       : undefined;
     const result = await verifyWithin(tokens as StartTokenVerifier, token, session, timeoutMs);
     noteReplayCheck(result);

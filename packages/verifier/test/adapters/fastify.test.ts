@@ -552,6 +552,27 @@ describe('Fastify plugin: start tokens', () => {
     expect(seen[2]?.verdict?.startTime.problem).toBe('replayed');
   });
 
+  it('keeps the session and signs the submission when 12 KB of other cookies come before it', async () => {
+    let clock = Date.now();
+    const startTokens = createStartTokens({ secrets: [SECRET], now: () => clock });
+    const { app, seen } = await build({ startTokens, now: () => clock });
+    const jar: { cookie?: string } = {};
+    const { token } = (await fetchToken(app, jar)).json();
+    const others = Array.from({ length: 60 }, (_, i) => `_ga_${i}=${'x'.repeat(200)}`).join('; ');
+    const cookie = `${others}; ${jar.cookie}`;
+    const again = await fetchToken(app, { cookie });
+    expect(again.headers['set-cookie'], 'the same session keeps its cookie').toBeUndefined();
+    clock += 20_000;
+    const response = await app.inject({
+      method: 'POST',
+      url: '/contact',
+      headers: { ...FORM, cookie },
+      payload: personForm(token),
+    });
+    expect(response.json()).toEqual({ ok: true, decision: 'allow' });
+    expect(seen[0]?.verdict?.startTime).toEqual({ source: 'signed', submitTimeSeconds: 20 });
+  });
+
   it('limits tokens per client address with 429 and Retry-After, per IPv6 /64', async () => {
     let clock = Date.now();
     const startTokens = createStartTokens({ secrets: [SECRET] });

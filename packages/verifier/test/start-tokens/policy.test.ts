@@ -125,6 +125,20 @@ describe('signed start tokens in a check', () => {
     });
   });
 
+  it('finds the session cookie behind 12 KB of other cookies (analytics, consent, A/B tests)', async () => {
+    const { startTokens, verifier, advance } = setup();
+    const token = await startTokens.issue({ session: 'AAAAAAAAAAAAAAAAAAAAAA' });
+    advance(10_000);
+    const others = Array.from({ length: 60 }, (_, i) => `_ga_${i}=${'x'.repeat(200)}`).join('; ');
+    const cookie = `${others}; ct_pf_session=AAAAAAAAAAAAAAAAAAAAAA`;
+    expect(cookie.length).toBeGreaterThan(12_000);
+    expect(await verifier.checkMessage(submission(token, { headers: { cookie } }))).toMatchObject({
+      decision: 'allow',
+      jsProven: true,
+      startTime: { source: 'signed' },
+    });
+  });
+
   it.each([
     ['review', 'review'],
     ['block', 'block'],
