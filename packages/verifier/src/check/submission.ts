@@ -148,6 +148,11 @@ export function normaliseIp(value: unknown): string {
   const mapped = ip.startsWith('::') ? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip) : null;
   if (mapped?.[1]) ip = mapped[1];
   if (isIPv4(ip)) return ip;
+  // A link-local IPv6 peer may come with its zone (`fe80::1%eth0`), which only names an interface
+  // of this host: the address is sent without it.
+  const zone = ip.indexOf('%');
+  if (zone > 0 && /^[\w.-]{1,64}$/.test(ip.slice(zone + 1))) ip = ip.slice(0, zone);
+  else if (zone >= 0) ip = '';
   if (isIPv6(ip)) return ip.toLowerCase();
   throw new SubmissionError(
     'ip',

@@ -9,6 +9,9 @@ describe('normaliseIp', () => {
     ['2001:DB8::1', '2001:db8::1'],
     ['[2001:db8::1]', '2001:db8::1'],
     [' 198.51.100.1 ', '198.51.100.1'],
+    // A link-local peer's zone names an interface of this host: nothing CleanTalk could use.
+    ['fe80::1%eth0', 'fe80::1'],
+    ['[FE80::A%25]', 'fe80::a'],
   ])('accepts %s as %s', (input, expected) => {
     expect(normaliseIp(input)).toBe(expected);
   });
@@ -21,6 +24,9 @@ describe('normaliseIp', () => {
     'example.com',
     '1.2.3.4, 5.6.7.8',
     'gggg::1',
+    '203.0.113.7%eth0',
+    'fe80::1%',
+    'fe80::1%eth 0',
     undefined,
     42,
   ])('throws a SubmissionError naming ip for %s', (input) => {
