@@ -51,7 +51,9 @@ export function readClientSignals(form: FormInput | undefined): ClientSignals {
   const startedAt = parseTimestamp(startedAtText);
   const submittedAt = parseTimestamp(text(FIELDS.submittedAt));
 
-  const tzOffset = Number(text(FIELDS.tzOffset));
+  // Whole minutes as the widget writes them: `Number()` would also take `0x10` or `1e2`.
+  const tzText = text(FIELDS.tzOffset);
+  const tzOffset = tzText !== undefined && /^-?\d{1,4}$/.test(tzText) ? Number(tzText) : Number.NaN;
   const timeZone = text(FIELDS.timeZone);
 
   return {

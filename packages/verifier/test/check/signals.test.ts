@@ -55,6 +55,21 @@ describe('readClientSignals', () => {
     expect(signals.tzOffsetMinutes).toBeUndefined();
   });
 
+  it.each(['0x10', '1e2', '60.0', '+60', '', '-', '12345'])(
+    'reads only whole minutes as the widget writes them as a UTC offset, not %j',
+    (offset) => {
+      expect(readClientSignals(form({ [FIELDS.tzOffset]: offset })).tzOffsetMinutes).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['-300', -300],
+    ['330', 330],
+    ['0', 0],
+  ])('reads the UTC offset %j as %d minutes', (offset, minutes) => {
+    expect(readClientSignals(form({ [FIELDS.tzOffset]: offset })).tzOffsetMinutes).toBe(minutes);
+  });
+
   it('notices a filled honeypot', () => {
     expect(readClientSignals(form({ [FIELDS.honeypot]: 'http://spam.example' })).honeypotFilled).toBe(true);
   });
