@@ -154,6 +154,9 @@ describe('cms_lang, fields_number and direct_post', () => {
     expect(countFields(new Map([['a', 1]]))).toBe(1);
     expect(countFields('a=1')).toBe(0);
     expect(countFields(['a'])).toBe(0);
+    // Raw bytes (a raw body parser ran first) are no form: no field of them is counted.
+    expect(countFields(Buffer.from('comment=x&author=y'))).toBe(0);
+    expect(countFields(new Uint8Array(1024 * 1024))).toBe(0);
   });
 
   it('sends direct_post 1 for a POST with no start token and no start time, 0 otherwise', () => {
