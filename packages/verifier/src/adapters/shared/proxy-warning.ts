@@ -38,5 +38,8 @@ export function isLocalAddress(ip: string): boolean {
       (a === 169 && b === 254)
     );
   }
+  // Only an address's own characters: the warning prints it, and a getIp reading a header could
+  // hand over anything, a forged log line included.
+  if (!/^[0-9a-f:.]+$/.test(address)) return false;
   return address === '::1' || address === '::' || /^f[cd]/.test(address) || /^fe[89ab]/.test(address);
 }

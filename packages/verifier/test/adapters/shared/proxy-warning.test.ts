@@ -17,10 +17,16 @@ describe('isLocalAddress', () => {
     'fe80::1',
   ])('%s is local', (ip) => expect(isLocalAddress(ip)).toBe(true));
 
-  it.each(['203.0.113.9', '172.32.0.1', '172.15.0.1', '8.8.8.8', '2001:db8::1', '::ffff:198.51.100.1'])(
-    '%s is not',
-    (ip) => expect(isLocalAddress(ip)).toBe(false),
-  );
+  it.each([
+    '203.0.113.9',
+    '172.32.0.1',
+    '172.15.0.1',
+    '8.8.8.8',
+    '2001:db8::1',
+    '::ffff:198.51.100.1',
+    'fd00\nforged',
+    'fe80::1 x',
+  ])('%s is not', (ip) => expect(isLocalAddress(ip)).toBe(false));
 });
 
 describe('createProxyWarning', () => {
@@ -35,5 +41,14 @@ describe('createProxyWarning', () => {
     warn('10.0.0.1', '198.51.100.1', false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('set trustProxy');
+  });
+
+  it('never writes a line break or other text a client chose into the log', () => {
+    const warnings: string[] = [];
+    const warn = createProxyWarning({ warn: (m) => warnings.push(m), error() {} }, 'set trustProxy');
+    // What a getIp reading a header may hand over: a forged log line behind a local-looking prefix.
+    warn('fd00\n[ct-protected-form] all clear', '198.51.100.1', false);
+    warn('10.0.0.1 <script>', '198.51.100.1', false);
+    expect(warnings).toEqual([]);
   });
 });
