@@ -124,6 +124,38 @@ describe('forms', () => {
     expect(values(form, FIELDS.startedAt)).toEqual([]);
   });
 
+  test('the detector token, a start token, reset() and the parsed page refresh the used forms and look up no other', async () => {
+    startTokens('fetched.1', 'fetched.2');
+    mount('<form id="used"><input name="email"></form><form id="untouched"></form>');
+    const [used, untouched] = allForms() as unknown as [HTMLFormElement, HTMLFormElement];
+    const { protection: created } = connect({ startTokenUrl: '/ct/start-token' });
+    use(used);
+    // Every element the protection's lookups hand it from now on: a form it reaches gets a script
+    // wrapper, which the browser keeps, and on a page of thousands of forms that made a visitor's
+    // first use of a form slow.
+    const found = new Set<Node>();
+    for (const prototype of [Document.prototype, Element.prototype]) {
+      const { querySelectorAll } = prototype;
+      vi.spyOn(prototype, 'querySelectorAll').mockImplementation(function (
+        this: ParentNode,
+        selector: string,
+      ) {
+        const list = querySelectorAll.call(this, selector);
+        for (const node of list) found.add(node);
+        return list;
+      });
+    }
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await created.pending;
+    storeToken(token('t'));
+    await created.ready;
+    created.reset();
+    await created.pending;
+    expect(value(used, FIELDS.startToken)).toBe('fetched.2');
+    expect(value(used, FIELDS.eventToken)).toBe(token('t'));
+    expect([...found]).not.toContain(untouched);
+  });
+
   test('adds the honeypot when asked, and takes it away when no longer asked', () => {
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, honeypot: true });
