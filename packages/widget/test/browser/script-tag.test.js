@@ -212,6 +212,34 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(one(await comment(frame), FIELDS.honeypot), '');
   });
 
+  it("keeps the honeypot out of sight and adds no scrolling, whatever the form's and the page's direction", async () => {
+    // An Arabic or Hebrew form on an English page, and an English form on an Arabic page; each
+    // form far down a long page, inside a positioned box.
+    for (const [page_, form] of [
+      ['ltr', 'rtl'],
+      ['rtl', 'ltr'],
+      ['ltr', 'ltr'],
+    ]) {
+      const frame = await page(`<!doctype html><html dir="${page_}"><body style="margin:0">
+        <div style="height:12000px">Text</div><section style="position:relative">
+        <form dir="${form}" method="post" action="/echo"><input name="q"><button>Send</button></form></section>
+        ${tag('data-auto data-no-detector data-honeypot')}</body></html>`);
+      const doc = frame.contentDocument;
+      const view = frame.contentWindow;
+      const root = doc.documentElement;
+      const honeypot = await until(() => doc.forms[0].elements[FIELDS.honeypot], 'the honeypot');
+      equal(root.scrollWidth, root.clientWidth, `${form} form on a ${page_} page: scroll width`);
+      for (let y = 0; y < root.scrollHeight; y += view.innerHeight / 2) {
+        view.scrollTo(0, y);
+        const { top, bottom, left, right } = honeypot.getBoundingClientRect();
+        ok(
+          bottom <= 0 || top >= view.innerHeight || right <= 0 || left >= view.innerWidth,
+          `${form} form on a ${page_} page: honeypot out of sight at scrollY ${y}`,
+        );
+      }
+    }
+  });
+
   it('uses the detector a CMS plugin already loaded instead of loading another', async () => {
     const head = `<script id="ct_bot_detector-js" src="${detector('wp-plugin')}" async></script>`;
     const frame = await page(
