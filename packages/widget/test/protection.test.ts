@@ -399,6 +399,35 @@ describe('start token', () => {
     expect(value(form, FIELDS.startToken)).toBe('fetched.1');
   });
 
+  test('a request that hangs is given up after START_TOKEN_TIMEOUT_MS: ct-error, and submits are held no more', async () => {
+    vi.useFakeTimers();
+    // The environment's AbortSignal.timeout() runs on a clock of its own: this one on the fake one.
+    vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
+      return controller.signal;
+    });
+    const { START_TOKEN_TIMEOUT_MS } = await import('../src/start-token.js');
+    // A fetch that never answers, as one to a stalled server; only aborting it ends it.
+    const fetch = vi.fn(
+      (_url: string, init?: RequestInit) =>
+        new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        ),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const form = mount('<form></form>');
+    const { protection: created, errors } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
+    expect(created.pending).toBeDefined();
+    await vi.advanceTimersByTimeAsync(START_TOKEN_TIMEOUT_MS - 1);
+    expect(errors).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(errors.map((error) => error.code)).toEqual(['CT_START_TOKEN_FAILED']);
+    expect(created.pending).toBeUndefined();
+    expect(value(form, FIELDS.startToken)).toBe('');
+  });
+
   test('reset() starts over: new start time, new proof, new start token', async () => {
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     startTokens('fetched.1', 'fetched.2');
