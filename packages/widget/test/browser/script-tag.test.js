@@ -88,6 +88,23 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
+  it('finds its data-* options when loaded async or injected by another script, as tag managers do', async () => {
+    const inject = `<script>const script = document.createElement('script');
+      script.src = '/dist/ct-protected-form.min.js';
+      Object.assign(script.dataset, { auto: '', noDetector: '', honeypot: '' });
+      document.head.append(script);</script>`;
+    const asynchronous =
+      '<script src="/dist/ct-protected-form.min.js" data-auto data-no-detector data-honeypot async></script>';
+    for (const script of [inject, asynchronous]) {
+      const frame = await page(wordpress({ script }));
+      await until(() => comments(frame).elements[FIELDS.honeypot], 'the honeypot of data-honeypot');
+      const fields = await comment(frame);
+      equal(one(fields, 'author'), 'Ada');
+      equal(one(fields, FIELDS.honeypot), '');
+      ok(one(fields, FIELDS.startedAt), 'the start time');
+    }
+  });
+
   it('a page including the script twice still protects each wrapped form once', async () => {
     const wrapped = (id) =>
       `<ct-protected-form no-detector honeypot><form id="${id}" method="post" action="/echo"></form></ct-protected-form>`;
