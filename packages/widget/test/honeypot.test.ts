@@ -19,6 +19,7 @@ test('is moved off-screen on the input itself, out of the flow, and not display:
   const { style } = honeypot();
   expect(style.position).toBe('fixed');
   expect(style.top).toBe('-9999px');
+  expect(style.getPropertyValue('inset-inline-start')).toBe('-9999px');
   expect(style.display).toBe('');
   expect(style.visibility).toBe('');
 });

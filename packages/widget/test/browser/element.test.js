@@ -328,7 +328,8 @@ describe('<ct-protected-form> (npm build)', () => {
     const element = await render('no-detector honeypot', COMMENT);
     const honeypot = element.querySelector(`input[name="${FIELDS.honeypot}"]`);
     equal(honeypot.tabIndex, -1);
-    ok(honeypot.getBoundingClientRect().bottom <= 0, 'off-screen');
+    ok(honeypot.getBoundingClientRect().right <= 0, 'off-screen');
+    ok(honeypot.getBoundingClientRect().bottom <= 0, 'above the viewport');
     ok(getComputedStyle(honeypot).display !== 'none', 'not display:none');
     const twin = document.querySelector('#twin form').getBoundingClientRect();
     const ours = element.querySelector('form').getBoundingClientRect();

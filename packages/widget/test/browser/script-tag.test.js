@@ -231,14 +231,17 @@ describe('script-tag build, auto mode on a WordPress page', () => {
 
   it("keeps the honeypot out of sight and adds no scrolling, whatever the form's and the page's direction", async () => {
     // An Arabic or Hebrew form on an English page, and an English form on an Arabic page; each
-    // form far down a long page, inside a positioned box.
-    for (const [page_, form] of [
-      ['ltr', 'rtl'],
-      ['rtl', 'ltr'],
-      ['ltr', 'ltr'],
+    // form far down a long page, inside a positioned box, or a transformed one (which a fixed box
+    // is placed in, as an absolute one is in a positioned box).
+    for (const [page_, form, box] of [
+      ['ltr', 'rtl', 'position:relative'],
+      ['rtl', 'ltr', 'position:relative'],
+      ['ltr', 'ltr', 'position:relative'],
+      ['ltr', 'ltr', 'transform:translateZ(0)'],
+      ['rtl', 'rtl', 'transform:translateZ(0)'],
     ]) {
       const frame = await page(`<!doctype html><html dir="${page_}"><body style="margin:0">
-        <div style="height:12000px">Text</div><section style="position:relative">
+        <div style="height:12000px">Text</div><section style="${box}">
         <form dir="${form}" method="post" action="/echo"><input name="q"><button>Send</button></form></section>
         ${tag('data-auto data-no-detector data-honeypot')}</body></html>`);
       const doc = frame.contentDocument;
