@@ -8,7 +8,7 @@ export type ProtectedFormErrorCode =
   | 'CT_DETECTOR_FAILED'
   /** The detector loaded, or was already on the page, but no event token showed up in time. */
   | 'CT_DETECTOR_TIMEOUT'
-  /** The start token could not be fetched from `start-token-url`. */
+  /** The start token could not be fetched from `start-token-url`: an error, no token, or no answer within 10 s. */
   | 'CT_START_TOKEN_FAILED';
 
 const init: EventInit = { bubbles: true, composed: true };

@@ -77,6 +77,8 @@ export function listenForForms(
 ): AbortController {
   const abort = new AbortController();
   let resubmitting = false;
+  /** Forms whose submit is held for the start token. */
+  const held = new WeakSet<HTMLFormElement>();
   const on = <E extends Event>(
     type: string,
     handler: (event: E, form: HTMLFormElement, source: FieldSource) => unknown,
@@ -102,13 +104,18 @@ export function listenForForms(
   }
   on<SubmitEvent>('submit', (event, form, source) => {
     const { pending } = source;
-    if (!pending || resubmitting || event.defaultPrevented)
-      return write(form, source, source.getFields(form), true);
+    const hold = !resubmitting && (held.has(form) || (pending && !event.defaultPrevented));
+    if (!hold) return write(form, source, source.getFields(form), true);
     // Held, then submitted again with the same submitter, so that the clicked button's name and
     // value are still sent. The page's own handlers only see the second submit.
     event.preventDefault();
     event.stopImmediatePropagation();
+    // A submit while one is held (a double click) is dropped: the page's own guard against double
+    // submission, often a submit handler disabling the button, has not run yet to stop it.
+    if (held.has(form)) return;
+    held.add(form);
     const resubmit = () => {
+      held.delete(form);
       resubmitting = true;
       try {
         requestSubmit.call(form, event.submitter);

@@ -17,7 +17,8 @@ test('is an empty text input that people, autofill and password managers leave a
 
 test('is moved off-screen on the input itself, out of the flow, and not display:none', () => {
   const { style } = honeypot();
-  expect(style.position).toBe('absolute');
+  expect(style.position).toBe('fixed');
+  expect(style.top).toBe('-9999px');
   expect(style.getPropertyValue('inset-inline-start')).toBe('-9999px');
   expect(style.display).toBe('');
   expect(style.visibility).toBe('');

@@ -124,6 +124,38 @@ describe('forms', () => {
     expect(values(form, FIELDS.startedAt)).toEqual([]);
   });
 
+  test('the detector token, a start token, reset() and the parsed page refresh the used forms and look up no other', async () => {
+    startTokens('fetched.1', 'fetched.2');
+    mount('<form id="used"><input name="email"></form><form id="untouched"></form>');
+    const [used, untouched] = allForms() as unknown as [HTMLFormElement, HTMLFormElement];
+    const { protection: created } = connect({ startTokenUrl: '/ct/start-token' });
+    use(used);
+    // Every element the protection's lookups hand it from now on: a form it reaches gets a script
+    // wrapper, which the browser keeps, and on a page of thousands of forms that made a visitor's
+    // first use of a form slow.
+    const found = new Set<Node>();
+    for (const prototype of [Document.prototype, Element.prototype]) {
+      const { querySelectorAll } = prototype;
+      vi.spyOn(prototype, 'querySelectorAll').mockImplementation(function (
+        this: ParentNode,
+        selector: string,
+      ) {
+        const list = querySelectorAll.call(this, selector);
+        for (const node of list) found.add(node);
+        return list;
+      });
+    }
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await created.pending;
+    storeToken(token('t'));
+    await created.ready;
+    created.reset();
+    await created.pending;
+    expect(value(used, FIELDS.startToken)).toBe('fetched.2');
+    expect(value(used, FIELDS.eventToken)).toBe(token('t'));
+    expect([...found]).not.toContain(untouched);
+  });
+
   test('adds the honeypot when asked, and takes it away when no longer asked', () => {
     const form = mount('<form></form>');
     const { protection: created } = connect({ noDetector: true, honeypot: true });
@@ -365,6 +397,35 @@ describe('start token', () => {
     created.reset();
     await created.pending;
     expect(value(form, FIELDS.startToken)).toBe('fetched.1');
+  });
+
+  test('a request that hangs is given up after START_TOKEN_TIMEOUT_MS: ct-error, and submits are held no more', async () => {
+    vi.useFakeTimers();
+    // The environment's AbortSignal.timeout() runs on a clock of its own: this one on the fake one.
+    vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), ms);
+      return controller.signal;
+    });
+    const { START_TOKEN_TIMEOUT_MS } = await import('../src/start-token.js');
+    // A fetch that never answers, as one to a stalled server; only aborting it ends it.
+    const fetch = vi.fn(
+      (_url: string, init?: RequestInit) =>
+        new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        ),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const form = mount('<form></form>');
+    const { protection: created, errors } = connect({ noDetector: true, startTokenUrl: '/ct/start-token' });
+    use(form);
+    expect(created.pending).toBeDefined();
+    await vi.advanceTimersByTimeAsync(START_TOKEN_TIMEOUT_MS - 1);
+    expect(errors).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(errors.map((error) => error.code)).toEqual(['CT_START_TOKEN_FAILED']);
+    expect(created.pending).toBeUndefined();
+    expect(value(form, FIELDS.startToken)).toBe('');
   });
 
   test('reset() starts over: new start time, new proof, new start token', async () => {

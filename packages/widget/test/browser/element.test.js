@@ -274,6 +274,27 @@ describe('<ct-protected-form> (npm build)', () => {
     equal(submits, 1, "submits seen by the page's own handler");
   });
 
+  it('a double click while the start token is on its way submits once, as the page guards it', async () => {
+    const element = await render('no-detector start-token-url="/ct/start-token?delay=300"', COMMENT);
+    const form = element.querySelector('form');
+    const button = form.querySelector('button');
+    const sent = [];
+    // An AJAX form guarding against double submission the common way: its submit handler
+    // disables the button. During the hold that handler has not run yet, so the button still works.
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      button.disabled = true;
+      sent.push(new FormData(form, event.submitter).get(FIELDS.startToken));
+    });
+    button.click();
+    button.click();
+    button.click();
+    await until(() => sent.length, 'the held submit');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    equal(sent.length, 1, 'submits seen by the page');
+    ok(/^start-\d+$/.test(sent[0]), 'the one submit carries the fetched start token');
+  });
+
   it('never loses a submission when the start token does not come', async () => {
     const { received } = sink();
     const element = await render('no-detector start-token-url="/ct/start-token?delay=3000"', COMMENT);
@@ -308,6 +329,7 @@ describe('<ct-protected-form> (npm build)', () => {
     const honeypot = element.querySelector(`input[name="${FIELDS.honeypot}"]`);
     equal(honeypot.tabIndex, -1);
     ok(honeypot.getBoundingClientRect().right <= 0, 'off-screen');
+    ok(honeypot.getBoundingClientRect().bottom <= 0, 'above the viewport');
     ok(getComputedStyle(honeypot).display !== 'none', 'not display:none');
     const twin = document.querySelector('#twin form').getBoundingClientRect();
     const ours = element.querySelector('form').getBoundingClientRect();

@@ -88,6 +88,23 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     equal(all(fields, 'ct_js'), [], 'no client-computed checksum');
   });
 
+  it('finds its data-* options when loaded async or injected by another script, as tag managers do', async () => {
+    const inject = `<script>const script = document.createElement('script');
+      script.src = '/dist/ct-protected-form.min.js';
+      Object.assign(script.dataset, { auto: '', noDetector: '', honeypot: '' });
+      document.head.append(script);</script>`;
+    const asynchronous =
+      '<script src="/dist/ct-protected-form.min.js" data-auto data-no-detector data-honeypot async></script>';
+    for (const script of [inject, asynchronous]) {
+      const frame = await page(wordpress({ script }));
+      await until(() => comments(frame).elements[FIELDS.honeypot], 'the honeypot of data-honeypot');
+      const fields = await comment(frame);
+      equal(one(fields, 'author'), 'Ada');
+      equal(one(fields, FIELDS.honeypot), '');
+      ok(one(fields, FIELDS.startedAt), 'the start time');
+    }
+  });
+
   it('a page including the script twice still protects each wrapped form once', async () => {
     const wrapped = (id) =>
       `<ct-protected-form no-detector honeypot><form id="${id}" method="post" action="/echo"></form></ct-protected-form>`;
@@ -210,6 +227,37 @@ describe('script-tag build, auto mode on a WordPress page', () => {
     await until(() => comments(frame).elements[FIELDS.honeypot], 'the honeypot');
     equal(doc.getElementById('other').elements.length, 0);
     equal(one(await comment(frame), FIELDS.honeypot), '');
+  });
+
+  it("keeps the honeypot out of sight and adds no scrolling, whatever the form's and the page's direction", async () => {
+    // An Arabic or Hebrew form on an English page, and an English form on an Arabic page; each
+    // form far down a long page, inside a positioned box, or a transformed one (which a fixed box
+    // is placed in, as an absolute one is in a positioned box).
+    for (const [page_, form, box] of [
+      ['ltr', 'rtl', 'position:relative'],
+      ['rtl', 'ltr', 'position:relative'],
+      ['ltr', 'ltr', 'position:relative'],
+      ['ltr', 'ltr', 'transform:translateZ(0)'],
+      ['rtl', 'rtl', 'transform:translateZ(0)'],
+    ]) {
+      const frame = await page(`<!doctype html><html dir="${page_}"><body style="margin:0">
+        <div style="height:12000px">Text</div><section style="${box}">
+        <form dir="${form}" method="post" action="/echo"><input name="q"><button>Send</button></form></section>
+        ${tag('data-auto data-no-detector data-honeypot')}</body></html>`);
+      const doc = frame.contentDocument;
+      const view = frame.contentWindow;
+      const root = doc.documentElement;
+      const honeypot = await until(() => doc.forms[0].elements[FIELDS.honeypot], 'the honeypot');
+      equal(root.scrollWidth, root.clientWidth, `${form} form on a ${page_} page: scroll width`);
+      for (let y = 0; y < root.scrollHeight; y += view.innerHeight / 2) {
+        view.scrollTo(0, y);
+        const { top, bottom, left, right } = honeypot.getBoundingClientRect();
+        ok(
+          bottom <= 0 || top >= view.innerHeight || right <= 0 || left >= view.innerWidth,
+          `${form} form on a ${page_} page: honeypot out of sight at scrollY ${y}`,
+        );
+      }
+    }
   });
 
   it('uses the detector a CMS plugin already loaded instead of loading another', async () => {
