@@ -90,6 +90,7 @@ export function loadDetector(
     // Trusted Types enforced, and our policy not allowed.
     return Promise.reject(failed(` (Trusted Types: allow ${TRUSTED_TYPES_POLICY})`));
   }
-  documentMember('head').append(script);
+  // An XHTML document may have no <head>; the root element takes the script as well.
+  (documentMember('head') ?? documentMember('documentElement')).append(script);
   return load;
 }

@@ -16,6 +16,19 @@ test("appends one async script with CleanTalk's URL and id, and resolves when it
   expect(script?.parentNode).toBe(document.head);
 });
 
+test('on a page without <head> (an XHTML document may have none), appends the script to the root element', async () => {
+  const { head } = document;
+  head.remove();
+  try {
+    const load = loadDetector('http://127.0.0.1/headless.js');
+    expect(scripts()[0]?.parentNode).toBe(document.documentElement);
+    await load;
+  } finally {
+    for (const script of scripts()) script.remove();
+    document.documentElement.prepend(head);
+  }
+});
+
 test('loads each URL once, however many callers ask', async () => {
   const first = loadDetector('http://127.0.0.1/once.js');
   const second = loadDetector('http://127.0.0.1/once.js');
