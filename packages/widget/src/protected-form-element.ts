@@ -14,8 +14,9 @@ const styled = new Set<string>();
  * sets, in a stylesheet or inline, wins; nothing is read back from the page's styles.
  */
 function adoptContentsDisplay(tag: string): void {
+  if (styled.has(tag)) return;
   const sheets = documentMember('adoptedStyleSheets');
-  if (styled.has(tag) || !sheets) return;
+  if (!sheets) return;
   styled.add(tag);
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`:where(${tag}){display:contents}`);
