@@ -1,5 +1,5 @@
 import { DEFAULT_DETECTOR_SRC, DETECTOR_SCRIPT_ID } from '@ct-protected-form/fields';
-import { createElement, documentMember } from './dom.js';
+import { createElement, documentMember, querySelector } from './dom.js';
 
 /** Attributes for the detector's `<script>` tag. */
 export interface DetectorScriptOptions {
@@ -55,12 +55,7 @@ export function loadDetector(
 ): Promise<unknown> {
   let load = loads.get(src);
   if (load) return load;
-  if (
-    Document.prototype.querySelector.call(
-      document,
-      `#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`,
-    )
-  ) {
+  if (querySelector(`#${DETECTOR_SCRIPT_ID},script[src*="ct-bot-detector-wrapper"]`)) {
     load = Promise.resolve();
     loads.set(src, load);
     return load;

@@ -12,6 +12,10 @@
 export const documentMember = <K extends keyof Document>(name: K): Document[K] =>
   Reflect.get(Document.prototype, name, document);
 
+/** `document.querySelector(selector)`. */
+export const querySelector = (selector: string): Element | null =>
+  Document.prototype.querySelector.call(document, selector);
+
 /** `document.createElement(tag)`. */
 export const createElement = <K extends keyof HTMLElementTagNameMap>(tag: K): HTMLElementTagNameMap[K] =>
   Document.prototype.createElement.call(document, tag) as HTMLElementTagNameMap[K];

@@ -8,17 +8,13 @@
  */
 import './define.js';
 import { autoProtect } from './auto.js';
-import { documentMember } from './dom.js';
+import { documentMember, querySelector } from './dom.js';
 
 export { autoProtect } from './auto.js';
 export { ProtectedFormElement } from './protected-form-element.js';
 
-// Through the prototype: a form or image named "currentScript" or "querySelector" shadows the document's.
 const script = (documentMember('currentScript') ??
-  Document.prototype.querySelector.call(
-    document,
-    'script[data-auto][src*="ct-protected-form"]',
-  )) as HTMLScriptElement | null;
+  querySelector('script[data-auto][src*="ct-protected-form"]')) as HTMLScriptElement | null;
 const data = script?.dataset;
 
 /**
