@@ -1,7 +1,8 @@
 // Widget benchmark, in one run: download size of the script-tag build and of the npm entry beside
 // ALTCHA's and Friendly Captcha's browser bundles and a bare Lit element, and what the fallback-signal
 // collection adds to the script tag; then, in Chromium, the time to protect 100 forms, the cost
-// deferred to each form's first use (when its hidden fields are written), the layout shift the
+// deferred to each form's first use (when its hidden fields are written), a refresh and a first use
+// on a page of 2,000 forms beside one of 100, the layout shift the
 // widget causes, at load and at first use, and the main-thread cost of the collection's listeners
 // per event. Run with `pnpm bench` (builds first).
 // No network: Chromium's requests are answered from memory.
@@ -227,6 +228,23 @@ async function browser() {
         'input) or at the latest at its submit: the last two columns are that deferred cost, per form.',
     );
 
+    // A refresh (the detector's token, a start token, reset()) on a page of many forms: only the
+    // forms already given fields are looked at, so it costs the same beside 100 forms or 2,000.
+    const many = {};
+    for (const count of [100, MANY_FORMS]) {
+      const samples = [];
+      for (let run = 0; run < MANY_FORMS_RUNS; run++) {
+        await page.goto(`http://bench.test/many?forms=${count}`, { timeout: 120_000 });
+        await page.waitForFunction(() => window.CTProtectedForm?.autoProtection);
+        samples.push(await page.evaluate(refreshThenUse));
+      }
+      many[`auto mode, ${count} POST forms on the page`] = {
+        'reset() after one form was used, then a second form’s first use': `${median(samples).toFixed(2)} ms`,
+      };
+    }
+    console.log(`\nOn a page of many forms (median of ${MANY_FORMS_RUNS} page loads)`);
+    console.table(many);
+
     const shift = {};
     for (const [name, path, limited] of [
       ['elements (+ honeypot), script after first paint', '/layout?mode=element', true],
@@ -268,6 +286,23 @@ async function browser() {
   }
 }
 
+/** Page loads per row of the many-forms table: each load starts with no form touched. */
+const MANY_FORMS_RUNS = 7;
+/** Forms on the large page: Chromium's own parsing grows faster than linearly beyond a few thousand. */
+const MANY_FORMS = 2_000;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** In the page: one form used, then ms for `reset()` and a second form's first use. */
+function refreshThenUse() {
+  const forms = document.querySelectorAll('form');
+  forms[0].querySelector('input').focus();
+  const start = performance.now();
+  window.CTProtectedForm.autoProtection.reset();
+  forms[forms.length - 1].querySelector('input').focus();
+  return performance.now() - start;
+}
+
 /**
  * Per event type, the median ms one dispatch costs with the collection listening, minus the same
  * with `data-behaviour="off"`, over `RUNS` fresh page loads (each listener removes itself once it
@@ -282,7 +317,6 @@ async function listenerCost(page) {
       if (run) samples[mode].push(await page.evaluate(dispatchEach));
     }
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return Object.fromEntries(
     Object.keys(samples.fallback[0]).map((name) => [
       name,
@@ -333,6 +367,8 @@ const pages = {
   '/elements': () => `<!doctype html><body>${TAG('')}`,
   '/one-element': () => `<!doctype html><body>${TAG('')}`,
   '/auto': () => `<!doctype html><body>${TAG('data-auto data-no-detector')}`,
+  '/many': (query) =>
+    `<!doctype html><body>${FORM().repeat(Number(query.get('forms')))}${TAG('data-auto data-no-detector')}`,
   '/behaviour': (query) =>
     `<!doctype html><body style="height:300vh">${FORM()}${TAG(`data-auto data-no-detector data-behaviour="${query.get('mode')}"`)}`,
   '/layout': (query) => `<!doctype html><html><head><style>
