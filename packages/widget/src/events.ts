@@ -4,11 +4,17 @@ import { dispatch } from './dom.js';
 export type ProtectedFormErrorCode =
   /** An attribute or option has a value that cannot be used (bad URL, unknown consent value…). */
   | 'CT_INVALID_OPTION'
-  /** The bot detector's script failed to load or was not allowed to (network, CSP, Trusted Types, SRI mismatch, blocker). */
+  /**
+   * The bot detector's script failed to load or was not allowed to (network, CSP, Trusted Types,
+   * SRI mismatch, blocker).
+   */
   | 'CT_DETECTOR_FAILED'
   /** The detector loaded, or was already on the page, but no event token showed up in time. */
   | 'CT_DETECTOR_TIMEOUT'
-  /** The start token could not be fetched from `start-token-url`: an error, no token, or no answer within 10 s. */
+  /**
+   * The start token could not be fetched from `start-token-url`: an error, no token, or no answer
+   * within 10 s.
+   */
   | 'CT_START_TOKEN_FAILED';
 
 const init: EventInit = { bubbles: true, composed: true };
